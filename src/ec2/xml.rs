@@ -1,0 +1,279 @@
+//! EC2 response XML: a small writer and the [`ToXml`] trait every output implements.
+//!
+//! Responses follow the EC2 API's query protocol: `<{Action}Response xmlns=…>`, then
+//! `<requestId>`, then the fields in lowerCamelCase; lists are `<item>` children;
+//! timestamps are `YYYY-MM-DDTHH:MM:SS.sssZ`; absent values are left out.
+
+use time::OffsetDateTime;
+
+/// Appends `text` to `out` with the five XML special characters escaped. Characters XML
+/// 1.0 cannot carry (control characters other than tab, newline and carriage return) are
+/// written as U+FFFD, so no value can make a response unparsable.
+pub fn escape_into(out: &mut String, text: &str) {
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            b'\t' | b'\n' | b'\r' => continue,
+            0..=0x1f => "\u{fffd}",
+            _ => continue,
+        };
+        out.push_str(&text[start..index]);
+        out.push_str(replacement);
+        start = index + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
+/// Writes EC2 XML into a string.
+#[derive(Debug, Default)]
+pub struct XmlWriter {
+    out: String,
+}
+
+impl XmlWriter {
+    /// A writer with room for `capacity` bytes.
+    pub fn with_capacity(capacity: usize) -> Self {
+        XmlWriter {
+            out: String::with_capacity(capacity),
+        }
+    }
+
+    /// The XML written so far.
+    pub fn into_string(self) -> String {
+        self.out
+    }
+
+    /// The XML written so far, borrowed.
+    pub fn as_str(&self) -> &str {
+        &self.out
+    }
+
+    /// Writes raw, already-escaped XML.
+    pub fn raw(&mut self, xml: &str) {
+        self.out.push_str(xml);
+    }
+
+    /// Opens `<name>`.
+    pub fn open(&mut self, name: &str) {
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// Closes `</name>`.
+    pub fn close(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// Writes escaped text.
+    pub fn text(&mut self, text: &str) {
+        escape_into(&mut self.out, text);
+    }
+
+    /// Writes `<name>value</name>`; an absent value (`None`) writes nothing.
+    pub fn field<T: ToXml + ?Sized>(&mut self, name: &str, value: &T) {
+        if value.is_absent() {
+            return;
+        }
+        self.open(name);
+        value.write_xml(self);
+        self.close(name);
+    }
+
+    /// Writes `<name><item>…</item>…</name>`, also when the list is empty, as EC2 does
+    /// for the sets it always returns.
+    pub fn list<T: ToXml>(&mut self, name: &str, items: &[T]) {
+        self.open(name);
+        for item in items {
+            self.open("item");
+            item.write_xml(self);
+            self.close("item");
+        }
+        self.close(name);
+    }
+
+    /// Like [`XmlWriter::list`], but writes nothing for an empty list.
+    pub fn list_if_any<T: ToXml>(&mut self, name: &str, items: &[T]) {
+        if !items.is_empty() {
+            self.list(name, items);
+        }
+    }
+}
+
+/// A value that renders as the content of an EC2 XML element.
+pub trait ToXml {
+    /// Writes the element's content (not the element itself).
+    fn write_xml(&self, writer: &mut XmlWriter);
+
+    /// Whether the value is absent, so its element is left out.
+    fn is_absent(&self) -> bool {
+        false
+    }
+}
+
+impl ToXml for str {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(self);
+    }
+}
+
+impl ToXml for String {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(self);
+    }
+}
+
+impl ToXml for bool {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.raw(if *self { "true" } else { "false" });
+    }
+}
+
+macro_rules! integer_to_xml {
+    ($($ty:ty),*) => {$(
+        impl ToXml for $ty {
+            fn write_xml(&self, writer: &mut XmlWriter) {
+                writer.raw(&self.to_string());
+            }
+        }
+    )*};
+}
+
+integer_to_xml!(i32, i64, u8, u16, u32, u64, usize);
+
+impl ToXml for f64 {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.raw(&self.to_string());
+    }
+}
+
+impl ToXml for OffsetDateTime {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.raw(&format_timestamp(*self));
+    }
+}
+
+impl<T: ToXml> ToXml for Option<T> {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        if let Some(value) = self {
+            value.write_xml(writer);
+        }
+    }
+
+    fn is_absent(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T: ToXml + ?Sized> ToXml for &T {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        (**self).write_xml(writer);
+    }
+
+    fn is_absent(&self) -> bool {
+        (**self).is_absent()
+    }
+}
+
+impl<T: ToXml + ?Sized> ToXml for Box<T> {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        (**self).write_xml(writer);
+    }
+
+    fn is_absent(&self) -> bool {
+        (**self).is_absent()
+    }
+}
+
+/// A timestamp as EC2 writes it: `2026-12-03T17:04:05.123Z`, always UTC, milliseconds.
+pub fn format_timestamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
+}
+
+/// The namespace of EC2 responses for an API version: `http://ec2.amazonaws.com/doc/{version}/`.
+pub fn namespace(version: &str) -> String {
+    format!("http://ec2.amazonaws.com/doc/{version}/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    struct Item {
+        id: String,
+        zone: Option<String>,
+    }
+
+    impl ToXml for Item {
+        fn write_xml(&self, writer: &mut XmlWriter) {
+            writer.field("instanceId", &self.id);
+            writer.field("availabilityZone", &self.zone);
+        }
+    }
+
+    #[test]
+    fn lists_are_items_and_absent_fields_are_left_out() {
+        let mut writer = XmlWriter::default();
+        let items = [
+            Item {
+                id: "i-1".into(),
+                zone: Some("us-east-1a".into()),
+            },
+            Item {
+                id: "i-<2>".into(),
+                zone: None,
+            },
+        ];
+        writer.list("instancesSet", &items);
+        writer.list_if_any("tagSet", &Vec::<Item>::new());
+        writer.field("nextToken", &None::<String>);
+        assert_eq!(
+            writer.into_string(),
+            "<instancesSet><item><instanceId>i-1</instanceId><availabilityZone>us-east-1a\
+             </availabilityZone></item><item><instanceId>i-&lt;2&gt;</instanceId></item>\
+             </instancesSet>"
+        );
+    }
+
+    #[test]
+    fn timestamps_have_milliseconds_and_z() {
+        let at = datetime!(2011-02-21 20:14:10.634 UTC);
+        assert_eq!(format_timestamp(at), "2011-02-21T20:14:10.634Z");
+    }
+
+    #[test]
+    fn control_characters_cannot_break_the_document() {
+        let mut out = String::new();
+        escape_into(&mut out, "a\u{1}b\tc'");
+        assert_eq!(out, "a\u{fffd}b\tc&apos;");
+    }
+
+    #[test]
+    fn scalars_render_as_aws_does() {
+        let mut writer = XmlWriter::default();
+        writer.field("code", &16i32);
+        writer.field("enabled", &true);
+        assert_eq!(
+            writer.into_string(),
+            "<code>16</code><enabled>true</enabled>"
+        );
+    }
+}
