@@ -1,0 +1,272 @@
+"""Starts the example EC2 server once per session and hands tests real AWS clients for it.
+
+The server binary comes from CUMULO_SERVER_BIN (scripts/test builds it and sets it).
+Every client talks to it over loopback with credentials given on its command line;
+nothing from the host's AWS configuration is read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+STARTUP_TIMEOUT_SECONDS = 30
+READY_LINE = re.compile(r"^EC2 API: (http://127\.0\.0\.1:\d+/)$")
+
+# Keep the host's AWS settings (profiles, endpoints, regions) out of every client.
+for _name in [name for name in os.environ if name.startswith("AWS_")]:
+    del os.environ[_name]
+os.environ["AWS_CONFIG_FILE"] = "/dev/null"
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+
+@dataclasses.dataclass(frozen=True)
+class Credential:
+    access_key: str
+    secret_key: str
+    project: str
+
+    def flag(self) -> str:
+        return f"{self.access_key}:{self.secret_key}:{self.project}"
+
+
+DEFAULT = Credential("cumulo", "cumulo-secret", "default")
+OTHER = Credential("other", "other-secret", "other")
+# A project of its own for the tests that count every instance they can see.
+PAGING = Credential("paging", "paging-secret", "paging")
+CREDENTIALS = [DEFAULT, OTHER, PAGING]
+
+_SERVER_LOGS: list[Path] = []
+
+
+@dataclasses.dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+
+def _server_binary() -> str:
+    binary = os.environ.get("CUMULO_SERVER_BIN")
+    if not binary:
+        pytest.fail(
+            "CUMULO_SERVER_BIN is not set: run scripts/test, or build "
+            "`cargo build --release --example cloud_server` and point it at the binary",
+            pytrace=False,
+        )
+    if not os.access(binary, os.X_OK):
+        pytest.fail(f"CUMULO_SERVER_BIN={binary} is not an executable file", pytrace=False)
+    return binary
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Server:
+    binary = _server_binary()
+    log_path = tmp_path_factory.mktemp("server") / "cloud_server.log"
+    _SERVER_LOGS.append(log_path)
+    command = [binary, "--ec2-listen", "127.0.0.1:0", "--region", REGION]
+    for credential in CREDENTIALS:
+        command += ["--credential", credential.flag()]
+
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL
+        )
+    url = _wait_for_ready_line(process, log_path)
+    yield Server(url=url, process=process, log_path=log_path)
+
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _wait_for_ready_line(process: subprocess.Popen, log_path: Path) -> str:
+    found: dict[str, str] = {}
+    ready = threading.Event()
+
+    # Reading stdout to its end also keeps the pipe from filling up later on.
+    def read_stdout() -> None:
+        for raw in process.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            match = READY_LINE.match(line)
+            if match and not ready.is_set():
+                found["url"] = match.group(1)
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read_stdout, daemon=True).start()
+    ready.wait(STARTUP_TIMEOUT_SECONDS)
+    if "url" not in found:
+        process.kill()
+        process.wait()
+        log = log_path.read_text(errors="replace")[-4000:]
+        pytest.fail(
+            f"server printed no `EC2 API: http://127.0.0.1:PORT/` line within "
+            f"{STARTUP_TIMEOUT_SECONDS}s (exit code {process.returncode}); stderr:\n{log}",
+            pytrace=False,
+        )
+    return found["url"]
+
+
+@pytest.fixture(scope="session")
+def endpoint(server: Server) -> str:
+    return server.url
+
+
+def make_client(endpoint: str, credential: Credential, secret_key: str | None = None):
+    session = boto3.session.Session(
+        aws_access_key_id=credential.access_key,
+        aws_secret_access_key=secret_key or credential.secret_key,
+        region_name=REGION,
+    )
+    # One attempt only, so that a server error shows as it is instead of being retried.
+    config = Config(
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=60,
+    )
+    return session.client("ec2", endpoint_url=endpoint, config=config)
+
+
+@pytest.fixture(scope="session")
+def ec2(endpoint):
+    return make_client(endpoint, DEFAULT)
+
+
+@pytest.fixture(scope="session")
+def other_ec2(endpoint):
+    return make_client(endpoint, OTHER)
+
+
+@pytest.fixture(scope="session")
+def paging_ec2(endpoint):
+    return make_client(endpoint, PAGING)
+
+
+@pytest.fixture(scope="session")
+def image_id(ec2) -> str:
+    images = ec2.describe_images()["Images"]
+    assert images, "DescribeImages returned no images"
+    return images[0]["ImageId"]
+
+
+@pytest.fixture
+def unique() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class AwsCli:
+    """Runs the aws CLI against the server with only the given credential in its env."""
+
+    def __init__(self, endpoint: str, credential: Credential):
+        self.endpoint = endpoint
+        self.credential = credential
+        self.executable = _aws_executable()
+
+    def env(self, secret_key: str | None = None) -> dict[str, str]:
+        env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+        env.update(
+            AWS_ACCESS_KEY_ID=self.credential.access_key,
+            AWS_SECRET_ACCESS_KEY=secret_key or self.credential.secret_key,
+            AWS_DEFAULT_REGION=REGION,
+            AWS_CONFIG_FILE="/dev/null",
+            AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_RETRY_MODE="standard",
+            AWS_MAX_ATTEMPTS="1",
+            AWS_PAGER="",
+        )
+        return env
+
+    def run(self, *args: str, secret_key: str | None = None) -> subprocess.CompletedProcess:
+        command = [
+            self.executable,
+            "--endpoint-url",
+            self.endpoint,
+            "--output",
+            "json",
+            "ec2",
+            *args,
+        ]
+        return subprocess.run(
+            command,
+            env=self.env(secret_key),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def __call__(self, *args: str) -> dict:
+        """Runs a command that must succeed and returns its JSON output ({} if none)."""
+        result = self.run(*args)
+        assert result.returncode == 0, (
+            f"aws ec2 {' '.join(args)} exited {result.returncode}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}"
+        )
+        return json.loads(result.stdout) if result.stdout.strip() else {}
+
+
+def _aws_executable() -> str:
+    beside_python = Path(sys.executable).parent / "aws"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("aws")
+    if not found:
+        pytest.fail("the aws CLI is not installed (pip install awscli)", pytrace=False)
+    return found
+
+
+@pytest.fixture(scope="session")
+def aws(endpoint) -> AwsCli:
+    return AwsCli(endpoint, DEFAULT)
+
+
+@pytest.fixture(scope="session")
+def other_aws(endpoint) -> AwsCli:
+    return AwsCli(endpoint, OTHER)
+
+
+def instance_states(client, instance_ids: list[str]) -> dict[str, str]:
+    reservations = client.describe_instances(InstanceIds=instance_ids)["Reservations"]
+    return {
+        instance["InstanceId"]: instance["State"]["Name"]
+        for reservation in reservations
+        for instance in reservation["Instances"]
+    }
+
+
+def wait_for_state(client, instance_ids: list[str], state: str, timeout: float = 30.0) -> None:
+    """Polls DescribeInstances until every instance is in `state`, as a client of EC2 must."""
+    deadline = time.monotonic() + timeout
+    states = instance_states(client, instance_ids)
+    while any(states.get(i) != state for i in instance_ids):
+        if time.monotonic() > deadline:
+            pytest.fail(f"instances did not reach {state!r} within {timeout}s: {states}")
+        time.sleep(0.2)
+        states = instance_states(client, instance_ids)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if exitstatus not in (0, 5):
+        for log in _SERVER_LOGS:
+            terminalreporter.write_line(f"server log: {log}")
