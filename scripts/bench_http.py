@@ -206,7 +206,9 @@ def main() -> None:
                     baseline_stack,
                 )
                 for connections, threads in CONNECTION_SETTINGS:
-                    print(f"{action} ({len(response)} bytes), {connections} connection(s)", flush=True)
+                    print(
+                        f"{action} ({len(response)} bytes), {connections} connection(s)", flush=True
+                    )
                     cumulo = run_wrk(endpoint, script, connections, threads, options.duration)
                     bare = run_wrk(baseline + "/", script, connections, threads, options.duration)
                     rows.append((f"{action} ({description})", connections, cumulo, bare))
@@ -214,7 +216,7 @@ def main() -> None:
     print()
     header = ("action", "connections", "cumulo req/s", "bare hyper req/s", "cumulo/bare")
     widths = [max(len(header[0]), *(len(row[0]) for row in rows)), 11, 12, 16, 11]
-    print("  ".join(title.ljust(width) for title, width in zip(header, widths)))
+    print("  ".join(title.ljust(width) for title, width in zip(header, widths, strict=True)))
     for action, connections, cumulo, bare in rows:
         cells = [
             action,
@@ -223,7 +225,7 @@ def main() -> None:
             f"{bare:.0f}",
             f"{cumulo / bare:.2f}" if bare else "-",
         ]
-        print("  ".join(cell.ljust(width) for cell, width in zip(cells, widths)))
+        print("  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)))
 
 
 if __name__ == "__main__":

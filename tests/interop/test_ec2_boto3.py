@@ -86,9 +86,7 @@ def test_unknown_action_is_invalid_action_in_an_xml_error(endpoint):
         data=f"Action=FooBar&Version={API_VERSION}",
         headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
     )
-    SigV4Auth(Credentials(DEFAULT.access_key, DEFAULT.secret_key), "ec2", REGION).add_auth(
-        request
-    )
+    SigV4Auth(Credentials(DEFAULT.access_key, DEFAULT.secret_key), "ec2", REGION).add_auth(request)
 
     status, headers, body = send(request)
 
@@ -110,7 +108,9 @@ def test_other_project_cannot_see_or_name_this_projects_instances(ec2, other_ec2
 # Pagination
 
 
-def test_paginator_splits_twelve_instances_into_pages_of_five_five_two(paging_ec2, image_id, unique):
+def test_paginator_splits_twelve_instances_into_pages_of_five_five_two(
+    paging_ec2, image_id, unique
+):
     launched = {
         run_one(paging_ec2, image_id, TagSpecifications=tagged("batch", unique))["Instances"][0][
             "InstanceId"
@@ -283,7 +283,9 @@ def test_tags_round_trip_on_an_instance(ec2, image_id, unique):
 
 def test_account_attributes_report_vpc_platform_and_a_default_vpc(ec2):
     attributes = {
-        attribute["AttributeName"]: [value["AttributeValue"] for value in attribute["AttributeValues"]]
+        attribute["AttributeName"]: [
+            value["AttributeValue"] for value in attribute["AttributeValues"]
+        ]
         for attribute in ec2.describe_account_attributes()["AccountAttributes"]
     }
 
@@ -341,9 +343,10 @@ def test_starting_a_terminated_instance_is_incorrect_instance_state(ec2, image_i
 
 def send(request: AWSRequest) -> tuple[int, dict, str]:
     prepared = request.prepare()
+    body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
     outgoing = urllib.request.Request(
         prepared.url,
-        data=prepared.body if prepared.body else None,
+        data=body or None,
         headers=dict(prepared.headers.items()),
         method=prepared.method,
     )

@@ -92,9 +92,7 @@ def test_run_instances_with_count_three_returns_one_pending_reservation(aws, ima
     assert sorted(instance["AmiLaunchIndex"] for instance in instances) == [0, 1, 2]
 
     described = aws("describe-instances", "--instance-ids", *[i["InstanceId"] for i in instances])
-    assert [r["ReservationId"] for r in described["Reservations"]] == [
-        reservation["ReservationId"]
-    ]
+    assert [r["ReservationId"] for r in described["Reservations"]] == [reservation["ReservationId"]]
 
 
 def test_instances_go_running_stopped_running_and_terminated(aws, ec2, image_id):
