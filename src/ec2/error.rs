@@ -55,6 +55,8 @@ error_codes! {
     Unavailable = "Unavailable", 503;
     /// Too many requests.
     RequestLimitExceeded = "RequestLimitExceeded", 503;
+    /// The request names no action.
+    MissingAction = "MissingAction", 400;
     /// The action is not one the API knows.
     InvalidAction = "InvalidAction", 400;
     /// The backend does not implement the action.
@@ -334,7 +336,7 @@ mod tests {
         assert_eq!(
             error.to_xml("req-1"),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error>\
-             <Code>InvalidParameterValue</Code><Message>a &lt; b &amp; &quot;c&quot;</Message>\
+             <Code>InvalidParameterValue</Code><Message>a &lt; b &amp; \"c\"</Message>\
              </Error></Errors><RequestID>req-1</RequestID></Response>"
         );
     }

@@ -1,0 +1,280 @@
+//! Validator: the arguments every action shares a rule for are checked before the
+//! action runs: resource ids, addresses, user data, names.
+//!
+//! Ids are a prefix and 8 or 17 lowercase hex digits (AWS's short and long forms);
+//! cumulo generates the 17-digit form. A malformed id gets the code AWS uses for its
+//! kind, such as `InvalidInstanceID.Malformed`.
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use base64::Engine;
+
+use super::args::Node;
+use super::error::{Ec2Error, ErrorCode};
+use super::requestify::Ec2Request;
+use crate::core::{Application, BoxError, Middleware, Request, Response};
+
+/// Whether `id` is `prefix-` followed by 8 or 17 lowercase hex digits.
+pub fn is_resource_id(id: &str, prefix: &str) -> bool {
+    let Some(digits) = id
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('-'))
+    else {
+        return false;
+    };
+    matches!(digits.len(), 8 | 17)
+        && digits
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+struct IdRule {
+    parameter: &'static str,
+    prefixes: &'static [&'static str],
+    code: ErrorCode,
+}
+
+const ID_RULES: &[IdRule] = &[
+    IdRule {
+        parameter: "InstanceId",
+        prefixes: &["i"],
+        code: ErrorCode::InvalidInstanceIdMalformed,
+    },
+    IdRule {
+        parameter: "ImageId",
+        prefixes: &["ami", "aki", "ari"],
+        code: ErrorCode::InvalidAmiIdMalformed,
+    },
+    IdRule {
+        parameter: "KernelId",
+        prefixes: &["aki"],
+        code: ErrorCode::InvalidAmiIdMalformed,
+    },
+    IdRule {
+        parameter: "RamdiskId",
+        prefixes: &["ari"],
+        code: ErrorCode::InvalidAmiIdMalformed,
+    },
+    IdRule {
+        parameter: "VolumeId",
+        prefixes: &["vol"],
+        code: ErrorCode::InvalidVolumeIdMalformed,
+    },
+    IdRule {
+        parameter: "SnapshotId",
+        prefixes: &["snap"],
+        code: ErrorCode::InvalidSnapshotIdMalformed,
+    },
+    IdRule {
+        parameter: "GroupId",
+        prefixes: &["sg"],
+        code: ErrorCode::InvalidGroupIdMalformed,
+    },
+    IdRule {
+        parameter: "SecurityGroupId",
+        prefixes: &["sg"],
+        code: ErrorCode::InvalidGroupIdMalformed,
+    },
+    IdRule {
+        parameter: "KeyPairId",
+        prefixes: &["key"],
+        code: ErrorCode::InvalidParameterValue,
+    },
+    IdRule {
+        parameter: "AllocationId",
+        prefixes: &["eipalloc"],
+        code: ErrorCode::InvalidParameterValue,
+    },
+    IdRule {
+        parameter: "AssociationId",
+        prefixes: &["eipassoc"],
+        code: ErrorCode::InvalidParameterValue,
+    },
+    IdRule {
+        parameter: "SubnetId",
+        prefixes: &["subnet"],
+        code: ErrorCode::InvalidParameterValue,
+    },
+    IdRule {
+        parameter: "VpcId",
+        prefixes: &["vpc"],
+        code: ErrorCode::InvalidParameterValue,
+    },
+];
+
+fn malformed(rule: &IdRule, id: &str) -> Ec2Error {
+    let shown: String = id.chars().take(128).collect();
+    let message = match rule.code {
+        ErrorCode::InvalidParameterValue => format!(
+            "Value ({shown}) for parameter {} is invalid. Expected: '{}-...'.",
+            rule.parameter, rule.prefixes[0]
+        ),
+        _ => format!("Invalid id: \"{shown}\""),
+    };
+    Ec2Error::new(rule.code, message)
+}
+
+/// The values of `name` and of `name.N` at the top of the tree.
+fn top_level_values<'a>(root: &'a Node, name: &str) -> Vec<&'a str> {
+    let Some(node) = root.get(name) else {
+        return Vec::new();
+    };
+    node.value()
+        .into_iter()
+        .chain(node.items().filter_map(Node::value))
+        .collect()
+}
+
+/// Checks the shared argument rules of a request.
+pub fn validate(request: &Ec2Request) -> Result<(), Ec2Error> {
+    let root = request.args.root();
+    for rule in ID_RULES {
+        for id in top_level_values(root, rule.parameter) {
+            if !rule
+                .prefixes
+                .iter()
+                .any(|prefix| is_resource_id(id, prefix))
+            {
+                return Err(malformed(rule, id));
+            }
+        }
+    }
+    for address in top_level_values(root, "PublicIp") {
+        if address.parse::<Ipv4Addr>().is_err() {
+            return Err(Ec2Error::invalid_value(
+                "PublicIp",
+                address,
+                "Invalid IPv4 address.",
+            ));
+        }
+    }
+    if let Some(user_data) = root.str("UserData") {
+        let compact: String = user_data
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        if base64::engine::general_purpose::STANDARD
+            .decode(compact.as_bytes())
+            .is_err()
+        {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                "Invalid BASE64 encoding of user data.",
+            ));
+        }
+    }
+    for name in ["GroupName", "GroupDescription", "KeyName"] {
+        for value in top_level_values(root, name) {
+            if value.chars().count() > 255 {
+                return Err(Ec2Error::new(
+                    ErrorCode::InvalidParameterValue,
+                    format!("Value for parameter {name} is too long: at most 255 characters."),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The Validator middleware.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Validator {
+    _private: (),
+}
+
+impl Validator {
+    /// A new Validator.
+    pub fn new() -> Self {
+        Validator::default()
+    }
+}
+
+#[async_trait]
+impl Middleware for Validator {
+    async fn handle(&self, request: Request, next: &dyn Application) -> Result<Response, BoxError> {
+        if let Some(ec2_request) = request.extensions().get::<Arc<Ec2Request>>() {
+            validate(ec2_request)?;
+        }
+        next.call(request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ec2::args::Args;
+    use crate::ec2::controller::Action;
+
+    fn request(pairs: &[(&str, &str)]) -> Ec2Request {
+        Ec2Request {
+            action: Action::DescribeInstances,
+            version: "2016-11-15".into(),
+            args: Args::from_pairs(pairs.iter().copied()),
+        }
+    }
+
+    #[test]
+    fn ids_have_eight_or_seventeen_hex_digits() {
+        assert!(is_resource_id("i-deadbeef", "i"));
+        assert!(is_resource_id("i-0123456789abcdef0", "i"));
+        assert!(!is_resource_id("i-0123456789abcdef", "i"));
+        assert!(!is_resource_id("i-DEADBEEF", "i"));
+        assert!(!is_resource_id("ami-deadbeef", "i"));
+        assert!(!is_resource_id("bogus", "i"));
+    }
+
+    #[test]
+    fn malformed_instance_id_gets_its_own_code() {
+        let error = validate(&request(&[
+            ("InstanceId.1", "i-deadbeef"),
+            ("InstanceId.2", "bogus"),
+        ]))
+        .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidInstanceIdMalformed);
+        assert_eq!(error.message(), "Invalid id: \"bogus\"");
+    }
+
+    #[test]
+    fn image_ids_take_any_image_prefix() {
+        assert!(validate(&request(&[("ImageId", "aki-12345678")])).is_ok());
+        let error = validate(&request(&[("ImageId", "i-12345678")])).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidAmiIdMalformed);
+    }
+
+    #[test]
+    fn filter_values_are_not_ids() {
+        assert!(
+            validate(&request(&[
+                ("Filter.1.Name", "instance-id"),
+                ("Filter.1.Value.1", "i-*")
+            ]))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn addresses_user_data_and_names_are_checked() {
+        assert_eq!(
+            validate(&request(&[("PublicIp", "300.1.1.1")]))
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidParameterValue
+        );
+        assert_eq!(
+            validate(&request(&[("UserData", "not base64!")]))
+                .unwrap_err()
+                .message(),
+            "Invalid BASE64 encoding of user data."
+        );
+        assert!(validate(&request(&[("UserData", "aGVs\nbG8=")])).is_ok());
+        let long = "x".repeat(256);
+        assert_eq!(
+            validate(&request(&[("GroupName", long.as_str())]))
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidParameterValue
+        );
+    }
+}
