@@ -6,3 +6,7 @@
 
 pub mod core;
 pub mod ec2;
+#[cfg(feature = "hyper")]
+pub mod server;
+#[cfg(feature = "tower")]
+pub mod tower;

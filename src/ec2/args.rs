@@ -20,11 +20,12 @@ enum Segment {
 
 impl Segment {
     fn parse(segment: &str) -> Segment {
-        if !segment.is_empty() && segment.len() <= 18 && segment.bytes().all(|b| b.is_ascii_digit())
+        let digits = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+        if digits
+            && segment.len() <= 18
+            && let Ok(index) = segment.parse()
         {
-            if let Ok(index) = segment.parse() {
-                return Segment::Index(index);
-            }
+            return Segment::Index(index);
         }
         Segment::Name(segment.into())
     }

@@ -215,12 +215,13 @@ impl Middleware for Lockout {
             return Err(Lockout::locked_error().into());
         }
         let result = next.call(request).await;
-        if let Err(error) = &result {
-            if let Some(rejected) = error.downcast_ref::<AuthRejected>() {
-                self.store
-                    .record_failure(&rejected.access_key, self.clock.now(), &self.policy)
-                    .await;
-            }
+        if let Err(error) = &result
+            && let Some(rejected) = error.downcast_ref::<AuthRejected>()
+        {
+            let now = self.clock.now();
+            self.store
+                .record_failure(&rejected.access_key, now, &self.policy)
+                .await;
         }
         result
     }
