@@ -3,6 +3,7 @@
 
 pub mod encoding;
 pub mod signature;
+pub mod signer;
 pub mod sigv2;
 pub mod sigv4;
 
