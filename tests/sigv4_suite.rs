@@ -808,6 +808,19 @@ fn other_algorithms_are_unsupported() {
 }
 
 #[test]
+fn an_authorization_header_without_components_is_malformed() {
+    let case = get_vanilla();
+    let mut request = case.request("header-signed-request.txt");
+    *request.header_mut("authorization") = "AWS4-HMAC-SHA256".into();
+    assert_eq!(
+        request.parse_raw().err(),
+        Some(SignatureError::Malformed(
+            "Authorization component without '='"
+        ))
+    );
+}
+
+#[test]
 fn a_request_without_a_signature_is_missing_one_and_two_signatures_are_malformed() {
     let case = get_vanilla();
     let unsigned = case.request("request.txt");

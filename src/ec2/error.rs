@@ -109,8 +109,10 @@ error_codes! {
     InvalidKeyPairNotFound = "InvalidKeyPair.NotFound", 400;
     /// A key pair with this name already exists.
     InvalidKeyPairDuplicate = "InvalidKeyPair.Duplicate", 400;
-    /// The key material is not a public key EC2 accepts.
+    /// The key pair is not in a format EC2 accepts.
     InvalidKeyPairFormat = "InvalidKeyPair.Format", 400;
+    /// The imported public key is not in a format EC2 accepts.
+    InvalidKeyFormat = "InvalidKey.Format", 400;
     /// The key pair id names no key pair of the project.
     InvalidKeyPairIdNotFound = "InvalidKeyPairId.NotFound", 400;
     /// The volume id names no volume the caller can see.

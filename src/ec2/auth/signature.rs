@@ -180,6 +180,13 @@ impl SignedRequest {
     /// decoded form body parameters, in the order received.
     ///
     /// Without a `Host` header (HTTP/2), the host is the URI authority.
+    ///
+    /// # Errors
+    ///
+    /// [`SignatureError::Missing`] without a signature, [`SignatureError::Malformed`] when
+    /// it cannot be read or there is more than one, [`SignatureError::UnsupportedAlgorithm`]
+    /// for other algorithms, [`SignatureError::SignedHeaderMissing`] when SigV4
+    /// `SignedHeaders` lacks `host` or names a header the request does not carry.
     pub fn parse(
         parts: &http::request::Parts,
         body: &[u8],
@@ -205,6 +212,10 @@ impl SignedRequest {
     }
 
     /// [`SignedRequest::parse`] for a request already taken apart.
+    ///
+    /// # Errors
+    ///
+    /// As [`SignedRequest::parse`].
     pub fn parse_raw(
         request: &RawRequest<'_>,
         params: &[(String, String)],
@@ -262,6 +273,12 @@ impl SignedRequest {
     }
 
     /// Verifies the signature with `secret`, the clock reading `now`.
+    ///
+    /// # Errors
+    ///
+    /// [`SignatureError::Expired`] when the request is out of time; another
+    /// [`SignatureError`] for everything else that fails (see
+    /// [`SigV4Request::verify`] and [`SigV2Request::verify`]).
     pub fn verify(
         &self,
         secret: &[u8],

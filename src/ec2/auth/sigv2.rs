@@ -186,12 +186,18 @@ impl SigV2Request {
     }
 
     /// Checks `Timestamp` or `Expires` against `now` and the signature against `secret`.
+    ///
+    /// # Errors
+    ///
+    /// [`SignatureError::Expired`] when out of time, then [`SignatureError::Mismatch`].
     pub fn verify(
         &self,
         secret: &[u8],
         now: OffsetDateTime,
         options: &VerifyOptions,
     ) -> Result<(), SignatureError> {
+        // Limitation: `Expires` has no upper bound, so a request may be signed to stay valid
+        // for years.
         let in_time = match self.validity {
             Validity::Timestamp(timestamp) => (now - timestamp).abs() <= options.max_skew,
             Validity::Expires(expires) => now <= expires,

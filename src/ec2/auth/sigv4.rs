@@ -112,20 +112,18 @@ impl SigV4Request {
         request: &RawRequest<'_>,
         authorization: &str,
     ) -> Result<Self, SignatureError> {
-        let components = authorization
-            .strip_prefix(ALGORITHM)
-            .and_then(|rest| rest.strip_prefix(' '))
-            .ok_or(SignatureError::UnsupportedAlgorithm)?;
+        let (algorithm, components) = authorization.split_once(' ').unwrap_or((authorization, ""));
+        if algorithm != ALGORITHM {
+            return Err(SignatureError::UnsupportedAlgorithm);
+        }
 
         let (mut credential, mut signed_headers, mut signature) = (None, None, None);
         for component in components.split(',') {
-            let (name, value) =
-                component
-                    .trim()
-                    .split_once('=')
-                    .ok_or(SignatureError::Malformed(
-                        "Authorization component without '='",
-                    ))?;
+            let Some((name, value)) = component.trim().split_once('=') else {
+                return Err(SignatureError::Malformed(
+                    "Authorization component without '='",
+                ));
+            };
             let slot = match name {
                 "Credential" => &mut credential,
                 "SignedHeaders" => &mut signed_headers,
@@ -338,12 +336,20 @@ impl SigV4Request {
 
     /// Checks the credential scope against `options`, the request time against `now`, and
     /// the signature against `secret`.
+    ///
+    /// # Errors
+    ///
+    /// In the order checked: [`SignatureError::WrongService`],
+    /// [`SignatureError::UnknownRegion`], [`SignatureError::ScopeDateMismatch`],
+    /// [`SignatureError::Expired`], [`SignatureError::UnsignedSessionToken`] and
+    /// [`SignatureError::Mismatch`].
     pub fn verify(
         &self,
         secret: &[u8],
         now: OffsetDateTime,
         options: &VerifyOptions,
     ) -> Result<(), SignatureError> {
+        // Credential scope
         if self.scope.service != options.service {
             return Err(SignatureError::WrongService);
         }
@@ -354,6 +360,7 @@ impl SigV4Request {
             return Err(SignatureError::ScopeDateMismatch);
         }
 
+        // Request time; a presigned URL may be used until it expires.
         let age = now - self.request_time;
         let in_time = match self.form {
             Form::Header => age.abs() <= options.max_skew,
@@ -363,6 +370,7 @@ impl SigV4Request {
             return Err(SignatureError::Expired);
         }
 
+        // Session token
         let token_location = self.session_token.as_ref().map(|token| token.location);
         if token_location == Some(TokenLocation::Header { signed: false })
             && !options.allow_unsigned_session_token
@@ -370,6 +378,8 @@ impl SigV4Request {
             return Err(SignatureError::UnsignedSessionToken);
         }
 
+        // Task 3: signing key. Tasks 1, 2 and 4 follow in `signature_matches`, tried once
+        // more without a token that some SDKs add to a URL after signing.
         let key = signing_key(
             secret,
             &self.scope.date,
@@ -393,10 +403,11 @@ impl SigV4Request {
 
     fn signature_matches(
         &self,
-        key: &[u8; 32],
+        signing_key: &[u8; 32],
         normalize_path: bool,
         excluded_params: &[&str],
     ) -> bool {
+        // Task 1: canonical request
         let canonical_request = assemble_canonical_request(
             &self.method,
             &canonical_uri(&self.path, normalize_path),
@@ -405,14 +416,17 @@ impl SigV4Request {
             &self.signed_headers.join(";"),
             &self.payload_hash,
         );
+
+        // Task 2: string to sign
         let string_to_sign = string_to_sign(
             &self.request_date,
             &self.scope.to_string(),
             &canonical_request,
         );
 
-        let mut mac =
-            <HmacSha256 as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+        // Task 4: signature, compared in constant time
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(signing_key)
+            .expect("HMAC accepts keys of any length");
         mac.update(string_to_sign.as_bytes());
         mac.verify_slice(&self.signature).is_ok()
     }
@@ -563,6 +577,9 @@ pub fn string_to_sign(
 /// service and `aws4_request`, starting from `AWS4` + the secret.
 ///
 /// Every intermediate key is wiped when dropped, and so is the result.
+///
+/// Limitation: the HMAC state inside `hmac` (built without its `zeroize` feature) and the
+/// caller's `secret` are not wiped here.
 pub fn signing_key(secret: &[u8], date: &str, region: &str, service: &str) -> Zeroizing<[u8; 32]> {
     let mut secret_key = Zeroizing::new(Vec::with_capacity(4 + secret.len()));
     secret_key.extend_from_slice(b"AWS4");
