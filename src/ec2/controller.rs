@@ -82,6 +82,23 @@ macro_rules! cloud_actions {
             )*
         }
 
+        /// Calls the controller's method for `action` with a default input.
+        #[cfg(test)]
+        pub(crate) async fn call_with_default_input(
+            controller: &dyn CloudController,
+            action: Action,
+            context: Context,
+        ) -> Result<(), Ec2Error> {
+            match action {
+                $(
+                    Action::$action => controller
+                        .$method(Ec2Call::new(context, <$input>::default()))
+                        .await
+                        .map(|_| ()),
+                )*
+            }
+        }
+
         /// Reads the input of `action`, calls the controller and writes the output XML
         /// (the response element's content) into `writer`.
         pub(crate) async fn dispatch(

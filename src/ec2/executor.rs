@@ -146,12 +146,11 @@ mod tests {
 
     #[tokio::test]
     async fn every_unimplemented_action_is_unsupported_operation() {
-        let executor = Executor::new(Arc::new(Nothing));
         for action in Action::ALL {
-            let error = executor
-                .execute(&request(*action, &[]), context(), "r")
-                .await
-                .unwrap_err();
+            let error =
+                crate::ec2::controller::call_with_default_input(&Nothing, *action, context())
+                    .await
+                    .unwrap_err();
             assert_eq!(error.code(), ErrorCode::UnsupportedOperation, "{action:?}");
             assert_eq!(
                 error.message(),
@@ -161,6 +160,13 @@ mod tests {
                 )
             );
         }
+        // Through the executor too, for an action whose input needs no argument.
+        let executor = Executor::new(Arc::new(Nothing));
+        let error = executor
+            .execute(&request(Action::DescribeInstances, &[]), context(), "r")
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::UnsupportedOperation);
     }
 
     #[tokio::test]
