@@ -34,27 +34,3 @@ pub trait FromArgs: Sized {
     /// (`MissingParameter`, `InvalidParameterValue`, a malformed id…).
     fn from_args(args: &Args) -> Result<Self, Ec2Error>;
 }
-
-/// Declares input and output types that carry no fields yet.
-macro_rules! placeholder_shapes {
-    ($($input:ident, $output:ident;)*) => {$(
-        #[doc = concat!("Input of `", stringify!($input), "` (no fields read yet).")]
-        #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $input {}
-
-        impl $crate::ec2::model::FromArgs for $input {
-            fn from_args(_args: &$crate::ec2::args::Args) -> Result<Self, $crate::ec2::error::Ec2Error> {
-                Ok($input {})
-            }
-        }
-
-        #[doc = concat!("Output of `", stringify!($output), "` (no fields yet).")]
-        #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $output {}
-
-        impl $crate::ec2::xml::ToXml for $output {
-            fn write_xml(&self, _writer: &mut $crate::ec2::xml::XmlWriter) {}
-        }
-    )*};
-}
-pub(crate) use placeholder_shapes;
