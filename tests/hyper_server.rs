@@ -1,5 +1,6 @@
 //! The hyper adapter over a real socket: body cap, limits, slow clients, graceful
 //! shutdown.
+#![cfg(feature = "hyper")]
 
 use std::sync::Arc;
 use std::time::Duration;
