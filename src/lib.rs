@@ -10,3 +10,8 @@ pub mod ec2;
 pub mod server;
 #[cfg(feature = "tower")]
 pub mod tower;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
