@@ -1,1 +1,261 @@
-fn main() {}
+//! An in-memory cloud for EC2 clients: the EC2 Query API over `cumulo::fake::FakeCloud`.
+//!
+//! ```text
+//! cargo run --release --example cloud_server
+//! AWS_ACCESS_KEY_ID=cumulo AWS_SECRET_ACCESS_KEY=cumulo-secret \
+//!     aws ec2 describe-images --endpoint-url http://127.0.0.1:8773 --region us-east-1
+//! ```
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use cumulo::core::{Application, UrlMap};
+use cumulo::ec2::auth::{Credential, StaticCredentials};
+use cumulo::ec2::{Authentication, Ec2Api};
+use cumulo::fake::FakeCloud;
+use cumulo::server::Server;
+
+const DEFAULT_ACCESS_KEY: &str = "cumulo";
+const DEFAULT_SECRET: &str = "cumulo-secret";
+const DEFAULT_PROJECT: &str = "default";
+
+const USAGE: &str = "\
+cloud_server: an in-memory cloud that speaks the EC2 Query API
+
+USAGE:
+    cloud_server [OPTIONS]
+
+OPTIONS:
+    --ec2-listen ADDR         where EC2 listens (default 127.0.0.1:8773; port 0 picks one)
+    --region NAME             the default region (default us-east-1)
+    --account-id ID           the default project's 12-digit account id (default 123456789012)
+    --credential ACCESS:SECRET[:PROJECT[:ROLE,ROLE]]
+                              a credential that may sign requests (repeatable; project
+                              `default` and role `member` unless given). Without any, the
+                              pair cumulo / cumulo-secret works, in project `default`.
+    --auth signature|none     verify signatures (default), or trust the access key as
+                              `user:project` without checking anything
+    --allow-unknown-images    launch any well-formed image id, not only catalog images
+    --instance-limit N        pending and running instances allowed per project and
+                              region (default 1000)
+    --debug                   log every request and response (secrets redacted)
+    -h, --help                this text
+";
+
+struct Options {
+    ec2_listen: SocketAddr,
+    region: String,
+    account_id: String,
+    credentials: Vec<Credential>,
+    auth_none: bool,
+    allow_unknown_images: bool,
+    instance_limit: usize,
+    debug: bool,
+}
+
+fn parse_credential(text: &str) -> Result<Credential, String> {
+    let mut fields = text.splitn(4, ':');
+    let access_key = fields.next().filter(|s| !s.is_empty());
+    let secret = fields.next().filter(|s| !s.is_empty());
+    let (Some(access_key), Some(secret)) = (access_key, secret) else {
+        return Err(format!(
+            "--credential {text:?}: expected ACCESS:SECRET[:PROJECT[:ROLES]]"
+        ));
+    };
+    let project = fields
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_PROJECT);
+    let roles: Vec<&str> = match fields.next() {
+        Some(roles) if !roles.is_empty() => roles.split(',').collect(),
+        _ => vec!["member"],
+    };
+    Ok(Credential::new(access_key, secret, access_key, project).with_roles(roles))
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut options = Options {
+        ec2_listen: "127.0.0.1:8773".parse().unwrap(),
+        region: "us-east-1".to_owned(),
+        account_id: "123456789012".to_owned(),
+        credentials: Vec::new(),
+        auth_none: false,
+        allow_unknown_images: false,
+        instance_limit: 1000,
+        debug: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match flag.as_str() {
+            "--ec2-listen" => {
+                let text = value("--ec2-listen")?;
+                options.ec2_listen = text
+                    .parse()
+                    .map_err(|_| format!("--ec2-listen {text:?}: not an address"))?;
+            }
+            "--region" => options.region = value("--region")?,
+            "--account-id" => {
+                let id = value("--account-id")?;
+                if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(format!("--account-id {id:?}: expected 12 digits"));
+                }
+                options.account_id = id;
+            }
+            "--credential" => options
+                .credentials
+                .push(parse_credential(&value("--credential")?)?),
+            "--auth" => match value("--auth")?.as_str() {
+                "signature" => options.auth_none = false,
+                "none" => options.auth_none = true,
+                other => return Err(format!("--auth {other:?}: expected signature or none")),
+            },
+            "--allow-unknown-images" => options.allow_unknown_images = true,
+            "--instance-limit" => {
+                let text = value("--instance-limit")?;
+                options.instance_limit = text
+                    .parse()
+                    .map_err(|_| format!("--instance-limit {text:?}: not a number"))?;
+            }
+            "--debug" => options.debug = true,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse_options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("cloud_server: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                let level = if options.debug { "debug" } else { "warn" };
+                tracing_subscriber::EnvFilter::new(level)
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let fake = FakeCloud::builder()
+        .default_region(&options.region)
+        .default_account_id(&options.account_id)
+        .allow_unknown_images(options.allow_unknown_images)
+        .instance_limit(options.instance_limit)
+        .build();
+    let mut regions = vec![options.region.clone()];
+    regions.extend(
+        fake.regions()
+            .iter()
+            .filter(|name| **name != options.region)
+            .cloned(),
+    );
+    if !fake.regions().contains(&options.region) {
+        eprintln!(
+            "cloud_server: --region {:?} is not a region the fake serves",
+            options.region
+        );
+        return ExitCode::from(2);
+    }
+
+    let defaulted = options.credentials.is_empty();
+    let mut credentials = StaticCredentials::new();
+    if defaulted {
+        credentials.insert(Credential::new(
+            DEFAULT_ACCESS_KEY,
+            DEFAULT_SECRET,
+            DEFAULT_ACCESS_KEY,
+            DEFAULT_PROJECT,
+        ));
+    }
+    for credential in &options.credentials {
+        credentials.insert(credential.clone());
+    }
+    let authentication = if options.auth_none {
+        Authentication::None
+    } else {
+        Authentication::Signature(Arc::new(credentials))
+    };
+    let ec2 = Ec2Api::builder(Arc::new(fake.clone()))
+        .authentication(authentication)
+        .regions(regions.clone())
+        .debug(options.debug)
+        .build();
+    let app: Arc<dyn Application> = Arc::new(
+        UrlMap::new()
+            .mount("/", ec2.clone())
+            .mount("/services/Cloud", ec2),
+    );
+
+    let listener = match tokio::net::TcpListener::bind(options.ec2_listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!(
+                "cloud_server: cannot listen on {}: {error}",
+                options.ec2_listen
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let address = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+
+    println!("cumulo cloud_server: an in-memory cloud");
+    println!("EC2 API: http://{address}/");
+    println!("  also at http://{address}/services/Cloud/");
+    println!(
+        "  default region {}; {} regions served",
+        options.region,
+        regions.len()
+    );
+    if options.auth_none {
+        println!("  authentication: none (the access key is read as user:project)");
+    } else if defaulted {
+        println!(
+            "  credential: access key {DEFAULT_ACCESS_KEY}, secret {DEFAULT_SECRET} \
+             (project {DEFAULT_PROJECT})"
+        );
+        println!(
+            "  try: AWS_ACCESS_KEY_ID={DEFAULT_ACCESS_KEY} AWS_SECRET_ACCESS_KEY={DEFAULT_SECRET} \
+             aws ec2 describe-images --endpoint-url http://{address} --region {}",
+            options.region
+        );
+    } else {
+        for credential in &options.credentials {
+            println!(
+                "  credential: access key {} (project {}, roles {})",
+                credential.access_key,
+                credential.project_id,
+                credential.roles.join(",")
+            );
+        }
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match Server::new(app)
+        .serve_with_shutdown(listener, shutdown)
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("cloud_server: {error}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -6,8 +6,12 @@
 
 pub mod core;
 pub mod ec2;
+#[cfg(feature = "fake")]
+pub mod fake;
 #[cfg(feature = "hyper")]
 pub mod server;
+#[cfg(feature = "fake")]
+pub mod testing;
 #[cfg(feature = "tower")]
 pub mod tower;
 

@@ -87,6 +87,8 @@ error_codes! {
     IncorrectState = "IncorrectState", 400;
     /// A limit on resources was reached.
     ResourceLimitExceeded = "ResourceLimitExceeded", 400;
+    /// Launching would exceed the project's instance limit.
+    InstanceLimitExceeded = "InstanceLimitExceeded", 400;
     /// The instance id is well formed but names no instance the caller can see.
     InvalidInstanceIdNotFound = "InvalidInstanceID.NotFound", 400;
     /// The instance id is not well formed.

@@ -1,0 +1,1693 @@
+//! Instances: launch, the state machine, Describe with filters and pages, console
+//! output, attributes and status.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::ec2::error::{Ec2Error, ErrorCode};
+use crate::ec2::model::*;
+
+use super::images::{self, tag_list};
+use super::regions::{self, DefaultNetwork};
+use super::state::{ClientTokenRecord, ImageTraits, InstanceRecord, ProjectRegion, RegionState};
+use super::{FakeCloud, Scope, filters, ids, paging, tags};
+
+/// The largest user data AWS accepts, before base64.
+const MAX_USER_DATA: usize = 16 * 1024;
+
+/// Instance families and the sizes each offers.
+const INSTANCE_FAMILIES: &[(&str, &[&str])] = &[
+    ("t1", &["micro"]),
+    (
+        "t2",
+        &[
+            "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge",
+        ],
+    ),
+    (
+        "t3",
+        &[
+            "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge",
+        ],
+    ),
+    (
+        "t3a",
+        &[
+            "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge",
+        ],
+    ),
+    (
+        "t4g",
+        &[
+            "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge",
+        ],
+    ),
+    ("m1", &["small", "medium", "large", "xlarge"]),
+    ("m3", &["medium", "large", "xlarge", "2xlarge"]),
+    (
+        "m4",
+        &[
+            "large", "xlarge", "2xlarge", "4xlarge", "10xlarge", "16xlarge",
+        ],
+    ),
+    ("c4", &["large", "xlarge", "2xlarge", "4xlarge", "8xlarge"]),
+    ("m5", LARGE_SIZES),
+    ("m5a", LARGE_SIZES),
+    ("m6i", LARGE_SIZES),
+    ("m6g", LARGE_SIZES),
+    ("m7i", LARGE_SIZES),
+    ("m7g", LARGE_SIZES),
+    (
+        "c5",
+        &[
+            "large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge",
+        ],
+    ),
+    ("c6i", LARGE_SIZES),
+    ("c6g", LARGE_SIZES),
+    ("c7g", LARGE_SIZES),
+    ("r5", LARGE_SIZES),
+    ("r6i", LARGE_SIZES),
+    ("r6g", LARGE_SIZES),
+];
+
+const LARGE_SIZES: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
+];
+
+/// What the fake knows of an instance type: its architecture and CPU shape.
+struct InstanceTypeInfo {
+    architecture: &'static str,
+    cores: i64,
+    threads_per_core: i64,
+}
+
+fn instance_type_info(instance_type: &str) -> Option<InstanceTypeInfo> {
+    let (family, size) = instance_type.split_once('.')?;
+    let (_, sizes) = INSTANCE_FAMILIES.iter().find(|(name, _)| *name == family)?;
+    if !sizes.contains(&size) {
+        return None;
+    }
+    let graviton = family.ends_with('g') && family != "m1";
+    let single_threaded = matches!(family, "t1" | "t2" | "m1" | "m3") || graviton;
+    let vcpus: i64 = match size {
+        "nano" | "micro" | "small" => {
+            if single_threaded {
+                1
+            } else {
+                2
+            }
+        }
+        "medium" | "large" => 2,
+        "xlarge" => 4,
+        other => other
+            .trim_end_matches("xlarge")
+            .parse::<i64>()
+            .map(|n| 4 * n)
+            .unwrap_or(4),
+    };
+    let threads_per_core = if single_threaded { 1 } else { 2 };
+    Some(InstanceTypeInfo {
+        architecture: if graviton { "arm64" } else { "x86_64" },
+        cores: (vcpus / threads_per_core).max(1),
+        threads_per_core,
+    })
+}
+
+fn not_found(missing: &[&str]) -> Ec2Error {
+    let message = match missing {
+        [one] => format!("The instance ID '{one}' does not exist"),
+        many => format!("The instance IDs '{}' do not exist", many.join(", ")),
+    };
+    Ec2Error::new(ErrorCode::InvalidInstanceIdNotFound, message)
+}
+
+fn incorrect_state(instance_id: &str, verb: &str) -> Ec2Error {
+    Ec2Error::new(
+        ErrorCode::IncorrectInstanceState,
+        format!("The instance '{instance_id}' is not in a state from which it can be {verb}."),
+    )
+}
+
+fn not_stopped(instance_id: &str) -> Ec2Error {
+    Ec2Error::new(
+        ErrorCode::IncorrectInstanceState,
+        format!("The instance '{instance_id}' is not in the 'stopped' state."),
+    )
+}
+
+/// `User initiated (2026-01-02 03:04:05 GMT)`.
+fn user_initiated(at: OffsetDateTime) -> String {
+    format!(
+        "User initiated ({:04}-{:02}-{:02} {:02}:{:02}:{:02} GMT)",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+fn dotted(address: [u8; 4]) -> String {
+    Ipv4Addr::from(address).to_string()
+}
+
+fn dashed(address: [u8; 4]) -> String {
+    let [a, b, c, d] = address;
+    format!("{a}-{b}-{c}-{d}")
+}
+
+fn random_public_ip() -> [u8; 4] {
+    let [b, c, d] = ids::random_bytes::<3>();
+    [3, b, c, d.clamp(1, 254)]
+}
+
+fn random_mac() -> String {
+    let bytes = ids::random_bytes::<5>();
+    let mut mac = String::from("0e");
+    for byte in bytes {
+        mac.push_str(&format!(":{byte:02x}"));
+    }
+    mac
+}
+
+/// The validated `UserData`: base64 of at most 16 KiB.
+fn check_user_data(user_data: &UserData) -> Result<(), Ec2Error> {
+    let decoded = STANDARD.decode(user_data.0.trim()).map_err(|_| {
+        Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            "Invalid BASE64 encoding of user data.",
+        )
+    })?;
+    if decoded.len() > MAX_USER_DATA {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            "User data is limited to 16384 bytes",
+        ));
+    }
+    Ok(())
+}
+
+fn check_instance_type(instance_type: &str) -> Result<InstanceTypeInfo, Ec2Error> {
+    instance_type_info(instance_type).ok_or_else(|| {
+        Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!("The instance type '{instance_type}' does not exist"),
+        )
+    })
+}
+
+/// The group ids `names` and `ids` name, all of which must exist in the project's VPC.
+fn resolve_groups(
+    network: &DefaultNetwork,
+    names: &[String],
+    group_ids: &[String],
+) -> Result<Vec<String>, Ec2Error> {
+    for name in names {
+        if name != "default" {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidGroupNotFound,
+                format!(
+                    "The security group '{name}' does not exist in default VPC '{}'",
+                    network.vpc_id
+                ),
+            ));
+        }
+    }
+    for id in group_ids {
+        if *id != network.security_group_id {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidGroupNotFound,
+                format!("The security group '{id}' does not exist"),
+            ));
+        }
+    }
+    Ok(vec![network.security_group_id.clone()])
+}
+
+/// A digest of everything a RunInstances call asked for, to compare ClientToken repeats.
+fn parameters_digest(input: &RunInstancesInput) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format!("{input:?}").as_bytes());
+    if let Some(user_data) = &input.user_data {
+        hasher.update(user_data.0.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// How one instance looks at one moment.
+pub(crate) struct View<'a> {
+    pub(crate) record: &'a InstanceRecord,
+    pub(crate) state: InstanceStateName,
+}
+
+/// What rendering needs besides the instance.
+struct RenderContext<'a> {
+    scope: &'a Scope,
+    network: DefaultNetwork,
+    private_domain: String,
+    public_domain: String,
+    ipv6: bool,
+}
+
+impl<'a> RenderContext<'a> {
+    fn new(scope: &'a Scope, ipv6: bool) -> Self {
+        RenderContext {
+            network: scope.network(),
+            private_domain: regions::private_domain(&scope.region),
+            public_domain: regions::public_domain(&scope.region),
+            scope,
+            ipv6,
+        }
+    }
+
+    fn private_dns(&self, address: [u8; 4]) -> String {
+        format!("ip-{}.{}", dashed(address), self.private_domain)
+    }
+
+    fn public_ip(&self, view: &View<'_>) -> Option<[u8; 4]> {
+        match view.state {
+            InstanceStateName::Pending | InstanceStateName::Running => view.record.public_ip,
+            _ => None,
+        }
+    }
+
+    fn groups(&self, record: &InstanceRecord) -> Vec<GroupIdentifier> {
+        record
+            .group_ids
+            .iter()
+            .map(|group_id| GroupIdentifier {
+                group_id: group_id.clone(),
+                group_name: "default".into(),
+            })
+            .collect()
+    }
+
+    fn instance(&self, view: &View<'_>) -> Instance {
+        let record = view.record;
+        let terminated = view.state == InstanceStateName::Terminated;
+        let zone = record.zone_index;
+        let public_ip = self.public_ip(view);
+        let association = public_ip.map(|ip| NetworkInterfaceAssociation {
+            public_ip: dotted(ip),
+            public_dns_name: format!("ec2-{}.{}", dashed(ip), self.public_domain),
+            ip_owner_id: "amazon".into(),
+        });
+        let private_dns = self.private_dns(record.private_ip);
+        let network_interfaces = if terminated {
+            vec![]
+        } else {
+            vec![InstanceNetworkInterface {
+                network_interface_id: record.network_interface_id.clone(),
+                subnet_id: self.network.subnet_ids[zone].clone(),
+                vpc_id: self.network.vpc_id.clone(),
+                description: String::new(),
+                owner_id: self.scope.account.clone(),
+                status: "in-use".into(),
+                mac_address: record.mac_address.clone(),
+                private_ip_address: dotted(record.private_ip),
+                private_dns_name: private_dns.clone(),
+                source_dest_check: record.source_dest_check,
+                groups: self.groups(record),
+                attachment: NetworkInterfaceAttachment {
+                    attachment_id: record.attachment_id.clone(),
+                    device_index: 0,
+                    status: "attached".into(),
+                    attach_time: record.launch_time,
+                    delete_on_termination: true,
+                    network_card_index: 0,
+                },
+                association: association.clone(),
+                private_ip_addresses: vec![InstancePrivateIpAddress {
+                    private_ip_address: dotted(record.private_ip),
+                    private_dns_name: private_dns.clone(),
+                    primary: true,
+                    association: association.clone(),
+                }],
+                ipv6_addresses: if self.ipv6 {
+                    vec![InstanceIpv6Address {
+                        ipv6_address: self.network.ipv6_address(zone, record.private_ip),
+                    }]
+                } else {
+                    vec![]
+                },
+                interface_type: "interface".into(),
+            }]
+        };
+        let state_reason = match view.state {
+            InstanceStateName::Pending => Some(StateReason {
+                code: "pending".into(),
+                message: "pending".into(),
+            }),
+            InstanceStateName::Running => None,
+            _ => Some(StateReason {
+                code: "Client.UserInitiatedShutdown".into(),
+                message: "Client.UserInitiatedShutdown: User initiated shutdown".into(),
+            }),
+        };
+        let cpu = instance_type_info(&record.instance_type);
+        Instance {
+            instance_id: record.instance_id.clone(),
+            image_id: record.image_id.clone(),
+            state: view.state,
+            private_dns_name: if terminated {
+                String::new()
+            } else {
+                private_dns
+            },
+            dns_name: association
+                .as_ref()
+                .map(|a| a.public_dns_name.clone())
+                .unwrap_or_default(),
+            reason: record.transition_reason.clone(),
+            key_name: record.key_name.clone(),
+            ami_launch_index: record.launch_index,
+            product_codes: vec![],
+            instance_type: record.instance_type.clone(),
+            launch_time: record.launch_time,
+            placement: Placement {
+                availability_zone: regions::zone_name(&self.scope.region, zone),
+                group_name: record.placement_group.clone(),
+                tenancy: record.tenancy.clone(),
+            },
+            kernel_id: record.kernel_id.clone(),
+            ramdisk_id: record.ramdisk_id.clone(),
+            platform: record.image.platform.clone(),
+            monitoring_state: if record.monitoring {
+                "enabled"
+            } else {
+                "disabled"
+            }
+            .into(),
+            subnet_id: (!terminated).then(|| self.network.subnet_ids[zone].clone()),
+            vpc_id: (!terminated).then(|| self.network.vpc_id.clone()),
+            private_ip_address: (!terminated).then(|| dotted(record.private_ip)),
+            ip_address: public_ip.map(dotted),
+            source_dest_check: record.source_dest_check,
+            groups: if terminated {
+                vec![]
+            } else {
+                self.groups(record)
+            },
+            state_reason,
+            architecture: record.image.architecture.clone(),
+            root_device_type: "ebs".into(),
+            root_device_name: record.image.root_device_name.clone(),
+            block_device_mappings: if terminated {
+                vec![]
+            } else {
+                vec![InstanceBlockDeviceMapping {
+                    device_name: record.image.root_device_name.clone(),
+                    volume_id: record.root_volume_id.clone(),
+                    status: "attached".into(),
+                    attach_time: Some(record.launch_time),
+                    delete_on_termination: true,
+                }]
+            },
+            virtualization_type: record.image.virtualization_type.clone(),
+            client_token: record.client_token.clone().unwrap_or_default(),
+            tags: tag_list(&record.tags),
+            hypervisor: "xen".into(),
+            network_interfaces,
+            iam_instance_profile: record.iam_instance_profile.as_ref().map(|name| {
+                IamInstanceProfile {
+                    arn: format!(
+                        "arn:aws:iam::{}:instance-profile/{name}",
+                        self.scope.account
+                    ),
+                    id: ids::derived_id("AIPA", name).to_uppercase(),
+                }
+            }),
+            ebs_optimized: record.ebs_optimized,
+            ena_support: record.ena_support,
+            cpu_core_count: cpu.as_ref().map_or(1, |cpu| cpu.cores),
+            cpu_threads_per_core: cpu.as_ref().map_or(1, |cpu| cpu.threads_per_core),
+            capacity_reservation_preference: "open".into(),
+            hibernation_configured: record.hibernation,
+            enclave_enabled: record.enclave,
+            metadata_options: InstanceMetadataOptions {
+                http_tokens: record.http_tokens.clone(),
+                ..InstanceMetadataOptions::default()
+            },
+            auto_recovery: "default".into(),
+            boot_mode: record.image.boot_mode.clone(),
+            current_instance_boot_mode: Some(
+                match record.image.boot_mode.as_deref() {
+                    Some("uefi") => "uefi",
+                    _ => "legacy-bios",
+                }
+                .into(),
+            ),
+            platform_details: record.image.platform_details.clone(),
+            usage_operation: record.image.usage_operation.clone(),
+            usage_operation_update_time: record.launch_time,
+            hostname_type: "ip-name".into(),
+            ipv6_address: self
+                .ipv6
+                .then(|| self.network.ipv6_address(zone, record.private_ip))
+                .filter(|_| !terminated),
+        }
+    }
+
+    /// The reservations of `views`, in order, each with its instances of the page.
+    fn reservations(&self, views: &[View<'_>]) -> Vec<Reservation> {
+        let mut reservations: Vec<Reservation> = Vec::new();
+        for view in views {
+            let instance = self.instance(view);
+            match reservations.last_mut() {
+                Some(last) if last.reservation_id == view.record.reservation_id => {
+                    last.instances.push(instance)
+                }
+                _ => reservations.push(Reservation {
+                    reservation_id: view.record.reservation_id.clone(),
+                    owner_id: self.scope.account.clone(),
+                    requester_id: None,
+                    groups: vec![],
+                    instances: vec![instance],
+                }),
+            }
+        }
+        reservations
+    }
+
+    /// The values of filter `name` for an instance.
+    fn filter_values(&self, view: &View<'_>, name: &str) -> Vec<String> {
+        let record = view.record;
+        let one = |value: String| vec![value];
+        let terminated = view.state == InstanceStateName::Terminated;
+        match name {
+            "instance-id" => one(record.instance_id.clone()),
+            "instance-state-name" => one(view.state.as_str().into()),
+            "instance-state-code" => one(view.state.code().to_string()),
+            "instance-type" => one(record.instance_type.clone()),
+            "key-name" => record.key_name.iter().cloned().collect(),
+            "availability-zone" => one(regions::zone_name(&self.scope.region, record.zone_index)),
+            "image-id" => one(record.image_id.clone()),
+            "reservation-id" => one(record.reservation_id.clone()),
+            "private-ip-address" | "network-interface.addresses.private-ip-address" => {
+                if terminated {
+                    vec![]
+                } else {
+                    one(dotted(record.private_ip))
+                }
+            }
+            "private-dns-name" => {
+                if terminated {
+                    vec![]
+                } else {
+                    one(self.private_dns(record.private_ip))
+                }
+            }
+            "ip-address" => self.public_ip(view).map(dotted).into_iter().collect(),
+            "dns-name" => self
+                .public_ip(view)
+                .map(|ip| format!("ec2-{}.{}", dashed(ip), self.public_domain))
+                .into_iter()
+                .collect(),
+            "vpc-id" if !terminated => one(self.network.vpc_id.clone()),
+            "subnet-id" if !terminated => one(self.network.subnet_ids[record.zone_index].clone()),
+            "group-id" | "instance.group-id" if !terminated => record.group_ids.clone(),
+            "group-name" | "instance.group-name" if !terminated => one("default".into()),
+            "network-interface.network-interface-id" if !terminated => {
+                one(record.network_interface_id.clone())
+            }
+            "owner-id" => one(self.scope.account.clone()),
+            "client-token" => record.client_token.iter().cloned().collect(),
+            "launch-time" => one(crate::ec2::xml::format_timestamp(record.launch_time)),
+            "architecture" => one(record.image.architecture.clone()),
+            "root-device-type" => one("ebs".into()),
+            "root-device-name" => one(record.image.root_device_name.clone()),
+            "virtualization-type" => one(record.image.virtualization_type.clone()),
+            "hypervisor" => one("xen".into()),
+            "tenancy" => one(record.tenancy.clone()),
+            "placement-group-name" => one(record.placement_group.clone()),
+            "platform" => record.image.platform.iter().cloned().collect(),
+            "monitoring-state" => one(if record.monitoring {
+                "enabled"
+            } else {
+                "disabled"
+            }
+            .into()),
+            "ami-launch-index" => one(record.launch_index.to_string()),
+            "block-device-mapping.volume-id" if !terminated => one(record.root_volume_id.clone()),
+            "tag-key" => record.tags.keys().cloned().collect(),
+            "tag-value" => record.tags.values().cloned().collect(),
+            other => match other.strip_prefix("tag:") {
+                Some(key) => record.tags.get(key).cloned().into_iter().collect(),
+                None => vec![],
+            },
+        }
+    }
+}
+
+const INSTANCE_FILTERS: &[&str] = &[
+    "instance-id",
+    "instance-state-name",
+    "instance-state-code",
+    "instance-type",
+    "key-name",
+    "availability-zone",
+    "image-id",
+    "reservation-id",
+    "private-ip-address",
+    "network-interface.addresses.private-ip-address",
+    "private-dns-name",
+    "ip-address",
+    "dns-name",
+    "vpc-id",
+    "subnet-id",
+    "group-id",
+    "instance.group-id",
+    "group-name",
+    "instance.group-name",
+    "network-interface.network-interface-id",
+    "owner-id",
+    "client-token",
+    "launch-time",
+    "architecture",
+    "root-device-type",
+    "root-device-name",
+    "virtualization-type",
+    "hypervisor",
+    "tenancy",
+    "placement-group-name",
+    "platform",
+    "monitoring-state",
+    "ami-launch-index",
+    "block-device-mapping.volume-id",
+    "tag-key",
+    "tag-value",
+];
+
+const STATUS_FILTERS: &[&str] = &[
+    "availability-zone",
+    "instance-state-name",
+    "instance-state-code",
+    "system-status.status",
+    "system-status.reachability",
+    "instance-status.status",
+    "instance-status.reachability",
+];
+
+/// The project's record of `instance_id` in the region, or none for a missing or foreign
+/// one.
+fn owned<'a>(
+    region: &'a RegionState,
+    scope: &Scope,
+    instance_id: &str,
+) -> Option<&'a InstanceRecord> {
+    region
+        .instances
+        .get(instance_id)
+        .filter(|record| record.project_id == scope.project)
+}
+
+/// The records of `instance_ids`, or `InvalidInstanceID.NotFound` listing every missing
+/// or foreign one.
+fn owned_all<'a>(
+    region: &'a RegionState,
+    scope: &Scope,
+    instance_ids: &[String],
+) -> Result<Vec<&'a InstanceRecord>, Ec2Error> {
+    let mut found = Vec::with_capacity(instance_ids.len());
+    let mut missing = Vec::new();
+    for id in instance_ids {
+        match owned(region, scope, id) {
+            Some(record) => found.push(record),
+            None => missing.push(id.as_str()),
+        }
+    }
+    if missing.is_empty() {
+        Ok(found)
+    } else {
+        Err(not_found(&missing))
+    }
+}
+
+fn check_owned(
+    region: &RegionState,
+    scope: &Scope,
+    instance_ids: &[String],
+) -> Result<(), Ec2Error> {
+    owned_all(region, scope, instance_ids).map(|_| ())
+}
+
+/// The project's entry in a region, created on first use.
+fn project_entry<'a>(region: &'a mut RegionState, scope: &Scope) -> &'a mut ProjectRegion {
+    region
+        .projects
+        .entry(scope.project.clone())
+        .or_insert_with(|| ProjectRegion {
+            next_host: vec![4; regions::ZONE_LETTERS.len()],
+            ..ProjectRegion::default()
+        })
+}
+
+/// What RunInstances settled before creating anything.
+struct Launch {
+    image_id: String,
+    traits: ImageTraits,
+    kernel_id: Option<String>,
+    ramdisk_id: Option<String>,
+    instance_type: String,
+    zone_index: usize,
+    group_ids: Vec<String>,
+    private_ip: Option<[u8; 4]>,
+    public_ip: bool,
+    instance_tags: BTreeMap<String, String>,
+}
+
+fn plan_launch(
+    cloud: &FakeCloud,
+    region: &RegionState,
+    scope: &Scope,
+    input: &RunInstancesInput,
+) -> Result<Launch, Ec2Error> {
+    let network = scope.network();
+
+    // Counts.
+    if input.min_count < 1 {
+        return Err(Ec2Error::invalid_value(
+            "minCount",
+            &input.min_count.to_string(),
+            "Expecting a value greater than or equal to 1.",
+        ));
+    }
+    if input.max_count < 1 {
+        return Err(Ec2Error::invalid_value(
+            "maxCount",
+            &input.max_count.to_string(),
+            "Expecting a value greater than or equal to 1.",
+        ));
+    }
+    if input.min_count > input.max_count {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            "MinCount cannot be greater than MaxCount",
+        ));
+    }
+
+    // Image.
+    let image_id = input
+        .image_id
+        .clone()
+        .ok_or_else(|| Ec2Error::missing_parameter("ImageId"))?;
+    let image = region
+        .images
+        .get(&image_id)
+        .filter(|image| images::visible_to(image, &scope.account));
+    let (traits, kernel_id, ramdisk_id) = match image {
+        Some(image) => (
+            image.traits.clone(),
+            image.kernel_id.clone(),
+            image.ramdisk_id.clone(),
+        ),
+        None if cloud.allows_unknown_images() && ids::is_well_formed(&image_id, "ami-") => {
+            (ImageTraits::default(), None, None)
+        }
+        None => return Err(images::not_found(&[&image_id])),
+    };
+
+    // Instance type, which must suit the image's architecture.
+    let instance_type = input
+        .instance_type
+        .clone()
+        .unwrap_or_else(|| "m1.small".into());
+    let type_info = check_instance_type(&instance_type)?;
+    if type_info.architecture != traits.architecture {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!(
+                "The architecture '{}' of the specified instance type does not match the \
+                 architecture '{}' of the specified AMI. Specify an instance type and an AMI \
+                 that have matching architectures, and try again.",
+                type_info.architecture, traits.architecture
+            ),
+        ));
+    }
+
+    // Key pair.
+    if let Some(key_name) = &input.key_name {
+        let exists = region
+            .projects
+            .get(&scope.project)
+            .is_some_and(|project| project.key_pairs.contains_key(key_name));
+        if !exists {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidKeyPairNotFound,
+                format!("The key pair '{key_name}' does not exist"),
+            ));
+        }
+    }
+
+    // Network: the primary interface may name the subnet, groups and address.
+    let primary = input
+        .network_interfaces
+        .iter()
+        .find(|interface| interface.device_index.unwrap_or(0) == 0);
+    let subnet_id = primary
+        .and_then(|interface| interface.subnet_id.clone())
+        .or_else(|| input.subnet_id.clone());
+    let mut group_ids = input.security_group_ids.clone();
+    if let Some(interface) = primary {
+        group_ids.extend(interface.security_group_ids.iter().cloned());
+    }
+    let group_ids = resolve_groups(&network, &input.security_groups, &group_ids)?;
+
+    let zone_from_subnet = match &subnet_id {
+        None => None,
+        Some(subnet_id) => Some(
+            network
+                .subnet_ids
+                .iter()
+                .position(|id| id == subnet_id)
+                .ok_or_else(|| {
+                    Ec2Error::new(
+                        ErrorCode::InvalidSubnetIdNotFound,
+                        format!("The subnet ID '{subnet_id}' does not exist"),
+                    )
+                })?,
+        ),
+    };
+    let zone_from_placement = match &input.placement.availability_zone {
+        None => None,
+        Some(zone) => Some(regions::zone_index(&scope.region, zone).ok_or_else(|| {
+            Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                format!("Invalid availability zone: [{zone}]"),
+            )
+        })?),
+    };
+    if let (Some(subnet), Some(placement)) = (zone_from_subnet, zone_from_placement)
+        && subnet != placement
+    {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!(
+                "The specified subnet is in availability zone {}, but the placement names {}.",
+                regions::zone_name(&scope.region, subnet),
+                regions::zone_name(&scope.region, placement)
+            ),
+        ));
+    }
+    let zone_index = zone_from_subnet.or(zone_from_placement).unwrap_or(0);
+
+    let requested_ip = primary
+        .and_then(|interface| interface.private_ip_address.clone())
+        .or_else(|| input.private_ip_address.clone());
+    let private_ip = match requested_ip {
+        None => None,
+        Some(text) => {
+            let address: Ipv4Addr = text.parse().map_err(|_| {
+                Ec2Error::invalid_value("privateIpAddress", &text, "It is not an IPv4 address.")
+            })?;
+            let octets = address.octets();
+            let base = DefaultNetwork::subnet_base(zone_index);
+            let in_subnet = octets[0] == base[0]
+                && octets[1] == base[1]
+                && octets[2] & 0xf0 == base[2]
+                && !(octets[2] == base[2] && octets[3] < 4);
+            if !in_subnet {
+                return Err(Ec2Error::new(
+                    ErrorCode::InvalidParameterValue,
+                    format!("Address {text} does not fall within the subnet's address range"),
+                ));
+            }
+            if input.max_count > 1 {
+                return Err(Ec2Error::new(
+                    ErrorCode::InvalidParameterCombination,
+                    "Cannot specify a private IP address when launching more than one instance.",
+                ));
+            }
+            Some(octets)
+        }
+    };
+    let public_ip = primary
+        .and_then(|interface| interface.associate_public_ip_address)
+        .unwrap_or(true);
+
+    // The rest.
+    if let Some(user_data) = &input.user_data {
+        check_user_data(user_data)?;
+    }
+    if let Some(behavior) = &input.instance_initiated_shutdown_behavior
+        && behavior != "stop"
+        && behavior != "terminate"
+    {
+        return Err(Ec2Error::invalid_value(
+            "InstanceInitiatedShutdownBehavior",
+            behavior,
+            "Expecting 'stop' or 'terminate'.",
+        ));
+    }
+    if let Some(tenancy) = &input.placement.tenancy
+        && !matches!(tenancy.as_str(), "default" | "dedicated" | "host")
+    {
+        return Err(Ec2Error::invalid_value(
+            "tenancy",
+            tenancy,
+            "Expecting 'default', 'dedicated' or 'host'.",
+        ));
+    }
+    let mut instance_tags = BTreeMap::new();
+    for specification in &input.tag_specifications {
+        match specification.resource_type.as_str() {
+            "instance" => tags::apply(&mut instance_tags, &specification.tags)?,
+            "volume" | "network-interface" | "spot-instances-request" | "elastic-gpu" => {
+                tags::apply(&mut BTreeMap::new(), &specification.tags)?
+            }
+            other => {
+                return Err(Ec2Error::new(
+                    ErrorCode::InvalidParameterValue,
+                    format!("'{other}' is not a valid taggable resource type for this operation."),
+                ));
+            }
+        }
+    }
+
+    Ok(Launch {
+        image_id,
+        traits,
+        kernel_id: input.kernel_id.clone().or(kernel_id),
+        ramdisk_id: input.ramdisk_id.clone().or(ramdisk_id),
+        instance_type,
+        zone_index,
+        group_ids,
+        private_ip,
+        public_ip,
+        instance_tags,
+    })
+}
+
+/// `RunInstances`.
+pub(crate) fn run(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &RunInstancesInput,
+) -> Result<RunInstancesOutput, Ec2Error> {
+    let now = cloud.config_clock_now();
+    let delay = cloud.transition_delay();
+    let digest = parameters_digest(input);
+    let mut state = cloud.write();
+    let state = &mut *state;
+    let region = state
+        .regions
+        .get_mut(&scope.region)
+        .ok_or_else(Ec2Error::internal)?;
+
+    // A repeated ClientToken answers with what it launched.
+    if let Some(token) = &input.client_token {
+        let repeat = region
+            .projects
+            .get(&scope.project)
+            .and_then(|project| project.client_tokens.get(token))
+            .cloned();
+        if let Some(repeat) = repeat {
+            if repeat.parameters != digest {
+                return Err(Ec2Error::new(
+                    ErrorCode::IdempotentParameterMismatch,
+                    format!(
+                        "Arguments on this idempotent request are inconsistent with arguments \
+                         used in previous request(s) with client token '{token}'."
+                    ),
+                ));
+            }
+            let context = RenderContext::new(scope, false);
+            let views: Vec<View<'_>> = repeat
+                .instance_ids
+                .iter()
+                .filter_map(|id| region.instances.get(id))
+                .map(|record| View {
+                    record,
+                    state: record.state_at(now, delay),
+                })
+                .collect();
+            let mut reservations = context.reservations(&views);
+            let reservation = reservations.pop().unwrap_or_else(|| Reservation {
+                reservation_id: repeat.reservation_id.clone(),
+                owner_id: scope.account.clone(),
+                ..Reservation::default()
+            });
+            return Ok(RunInstancesOutput { reservation });
+        }
+    }
+
+    let launch = plan_launch(cloud, region, scope, input)?;
+
+    // The instance limit counts pending and running instances.
+    let limit = cloud.instance_limit();
+    let active = region
+        .projects
+        .get(&scope.project)
+        .map_or(0, |project| project.active_instances);
+    let available = limit.saturating_sub(active) as i64;
+    if input.min_count > available {
+        return Err(Ec2Error::new(
+            ErrorCode::InstanceLimitExceeded,
+            format!(
+                "You have requested more instances ({}) than your current instance limit of \
+                 {limit} allows for the specified instance type. Please visit \
+                 http://aws.amazon.com/contact-us/ec2-request to request an adjustment to \
+                 this limit.",
+                input.min_count + active as i64
+            ),
+        ));
+    }
+    if let Some(address) = launch.private_ip {
+        let in_use = region.projects.get(&scope.project).is_some_and(|project| {
+            project.launch_order.values().any(|id| {
+                region.instances.get(id).is_some_and(|record| {
+                    record.private_ip == address
+                        && record.state_at(now, delay) != InstanceStateName::Terminated
+                })
+            })
+        });
+        if in_use {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                format!("Address {} is in use.", dotted(address)),
+            ));
+        }
+    }
+    let count = input.max_count.min(available) as usize;
+
+    // Launch.
+    let reservation_id = ids::random_id("r-");
+    let mut launched = Vec::with_capacity(count);
+    for launch_index in 0..count {
+        let record = new_record(
+            &mut state.next_launch_seq,
+            region,
+            scope,
+            &launch,
+            input,
+            &reservation_id,
+            launch_index as i64,
+            now,
+        );
+        launched.push(record.instance_id.clone());
+        insert(region, scope, record);
+    }
+    if let Some(token) = &input.client_token {
+        project_entry(region, scope).client_tokens.insert(
+            token.clone(),
+            ClientTokenRecord {
+                parameters: digest,
+                reservation_id: reservation_id.clone(),
+                instance_ids: launched.clone(),
+            },
+        );
+    }
+
+    let context = RenderContext::new(scope, false);
+    let instances = launched
+        .iter()
+        .filter_map(|id| region.instances.get(id))
+        .map(|record| {
+            context.instance(&View {
+                record,
+                state: InstanceStateName::Pending,
+            })
+        })
+        .collect();
+    Ok(RunInstancesOutput {
+        reservation: Reservation {
+            reservation_id,
+            owner_id: scope.account.clone(),
+            requester_id: None,
+            groups: vec![],
+            instances,
+        },
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_record(
+    next_launch_seq: &mut u64,
+    region: &mut RegionState,
+    scope: &Scope,
+    launch: &Launch,
+    input: &RunInstancesInput,
+    reservation_id: &str,
+    launch_index: i64,
+    now: OffsetDateTime,
+) -> InstanceRecord {
+    let launch_seq = *next_launch_seq;
+    *next_launch_seq += 1;
+    let mut instance_id = ids::random_id("i-");
+    while region.instances.contains_key(&instance_id) {
+        instance_id = ids::random_id("i-");
+    }
+    let project = project_entry(region, scope);
+    let private_ip = launch.private_ip.unwrap_or_else(|| {
+        let host = &mut project.next_host[launch.zone_index];
+        let number = *host;
+        // Limitation: addresses are not reused; past the /20's last host they wrap.
+        *host = if number >= 4094 { 4 } else { number + 1 };
+        let base = DefaultNetwork::subnet_base(launch.zone_index);
+        [
+            base[0],
+            base[1],
+            base[2] | (number >> 8) as u8,
+            (number & 0xff) as u8,
+        ]
+    });
+    InstanceRecord {
+        instance_id,
+        project_id: scope.project.clone(),
+        reservation_id: reservation_id.into(),
+        launch_seq,
+        launch_index,
+        image_id: launch.image_id.clone(),
+        instance_type: launch.instance_type.clone(),
+        key_name: input.key_name.clone(),
+        zone_index: launch.zone_index,
+        private_ip,
+        public_ip: launch.public_ip.then(random_public_ip),
+        mac_address: random_mac(),
+        network_interface_id: ids::random_id("eni-"),
+        attachment_id: ids::random_id("eni-attach-"),
+        root_volume_id: ids::random_id("vol-"),
+        group_ids: launch.group_ids.clone(),
+        user_data: input.user_data.as_ref().map(|data| data.0.clone()),
+        tags: launch.instance_tags.clone(),
+        launch_time: now,
+        client_token: input.client_token.clone(),
+        disable_api_termination: input.disable_api_termination.unwrap_or(false),
+        disable_api_stop: input.disable_api_stop.unwrap_or(false),
+        shutdown_behavior: input
+            .instance_initiated_shutdown_behavior
+            .clone()
+            .unwrap_or_else(|| "stop".into()),
+        ebs_optimized: input.ebs_optimized.unwrap_or(false),
+        monitoring: input.monitoring_enabled.unwrap_or(false),
+        source_dest_check: true,
+        ena_support: true,
+        sriov_net_support: None,
+        kernel_id: launch.kernel_id.clone(),
+        ramdisk_id: launch.ramdisk_id.clone(),
+        tenancy: input
+            .placement
+            .tenancy
+            .clone()
+            .unwrap_or_else(|| "default".into()),
+        placement_group: input.placement.group_name.clone().unwrap_or_default(),
+        iam_instance_profile: input.iam_instance_profile.as_ref().and_then(|profile| {
+            profile.name.clone().or_else(|| {
+                profile
+                    .arn
+                    .as_ref()
+                    .and_then(|arn| arn.rsplit('/').next().map(str::to_owned))
+            })
+        }),
+        http_tokens: input
+            .metadata_options
+            .as_ref()
+            .and_then(|options| options.http_tokens.clone())
+            .unwrap_or_else(|| "required".into()),
+        hibernation: input.hibernation_configured.unwrap_or(false),
+        enclave: input.enclave_enabled.unwrap_or(false),
+        image: launch.traits.clone(),
+        state: InstanceStateName::Pending,
+        changed_at: now,
+        transition_reason: String::new(),
+    }
+}
+
+fn insert(region: &mut RegionState, scope: &Scope, record: InstanceRecord) {
+    let project = project_entry(region, scope);
+    project
+        .launch_order
+        .insert(record.launch_seq, record.instance_id.clone());
+    project.active_instances += 1;
+    region.instances.insert(record.instance_id.clone(), record);
+}
+
+/// Adds `count` running instances without validation, for benchmarks.
+pub(crate) fn seed(cloud: &FakeCloud, scope: &Scope, count: usize) -> Vec<String> {
+    let now = cloud.config_clock_now();
+    let mut state = cloud.write();
+    let state = &mut *state;
+    let Some(region) = state.regions.get_mut(&scope.region) else {
+        return Vec::new();
+    };
+    let (image_id, traits) = region
+        .images
+        .values()
+        .next()
+        .map(|image| (image.image_id.clone(), image.traits.clone()))
+        .unwrap_or_else(|| ("ami-00000000000000000".into(), ImageTraits::default()));
+    let network = scope.network();
+    let input = RunInstancesInput {
+        min_count: 1,
+        max_count: 1,
+        ..RunInstancesInput::default()
+    };
+    let mut launched = Vec::with_capacity(count);
+    let mut reservation_id = String::new();
+    for index in 0..count {
+        if index % 10 == 0 {
+            reservation_id = ids::random_id("r-");
+        }
+        let launch = Launch {
+            image_id: image_id.clone(),
+            traits: traits.clone(),
+            kernel_id: None,
+            ramdisk_id: None,
+            instance_type: "t2.micro".into(),
+            zone_index: index % regions::ZONE_LETTERS.len(),
+            group_ids: vec![network.security_group_id.clone()],
+            private_ip: None,
+            public_ip: true,
+            instance_tags: BTreeMap::new(),
+        };
+        let mut record = new_record(
+            &mut state.next_launch_seq,
+            region,
+            scope,
+            &launch,
+            &input,
+            &reservation_id,
+            (index % 10) as i64,
+            now,
+        );
+        record.state = InstanceStateName::Running;
+        launched.push(record.instance_id.clone());
+        insert(region, scope, record);
+    }
+    launched
+}
+
+/// `DescribeInstances` and `DescribeInstancesV6`.
+pub(crate) fn describe(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &DescribeInstancesInput,
+    ipv6: bool,
+) -> Result<DescribeInstancesOutput, Ec2Error> {
+    filters::check_names(&input.filters, INSTANCE_FILTERS, true)?;
+    let page_size = paging::page_size(input.max_results)?;
+    if !input.instance_ids.is_empty() && input.max_results.is_some() {
+        return Err(paging::ids_with_max_results("instancesSet"));
+    }
+    let after = match &input.next_token {
+        None => None,
+        Some(token) => Some(paging::decode_token(token)?.parse::<u64>().map_err(|_| {
+            Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                format!("The token '{token}' is invalid."),
+            )
+        })?),
+    };
+
+    let now = cloud.config_clock_now();
+    let delay = cloud.transition_delay();
+    let state = cloud.read();
+    let region = &state.regions[&scope.region];
+    let context = RenderContext::new(scope, ipv6);
+    let view = |record| View {
+        record,
+        state: record.state_at(now, delay),
+    };
+    let wanted = |view: &View<'_>| {
+        filters::matches_all(&input.filters, |name| context.filter_values(view, name))
+    };
+
+    let (page, next_token) = if !input.instance_ids.is_empty() {
+        let mut records = owned_all(region, scope, &input.instance_ids)?;
+        records.sort_by_key(|record| record.launch_seq);
+        records.dedup_by_key(|record| record.launch_seq);
+        let page: Vec<View<'_>> = records.into_iter().map(view).filter(wanted).collect();
+        (page, None)
+    } else {
+        let Some(project) = region.projects.get(&scope.project) else {
+            return Ok(DescribeInstancesOutput::default());
+        };
+        let start = after.map_or(0, |seq| seq + 1);
+        let mut matching = project
+            .launch_order
+            .range(start..)
+            .filter_map(|(_, id)| region.instances.get(id))
+            .map(view)
+            .filter(wanted);
+        let page: Vec<View<'_>> = matching.by_ref().take(page_size).collect();
+        let next_token = if page.len() == page_size && matching.next().is_some() {
+            page.last()
+                .map(|view| paging::encode_token(&view.record.launch_seq.to_string()))
+        } else {
+            None
+        };
+        (page, next_token)
+    };
+    Ok(DescribeInstancesOutput {
+        reservations: context.reservations(&page),
+        next_token,
+    })
+}
+
+/// A state change a call asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    Start,
+    Stop,
+    Reboot,
+    Terminate,
+}
+
+/// The state `change` moves an instance in `from` to, or the error AWS answers.
+fn next_state(
+    record: &InstanceRecord,
+    from: InstanceStateName,
+    change: Change,
+) -> Result<InstanceStateName, Ec2Error> {
+    use InstanceStateName as S;
+    let id = &record.instance_id;
+    match change {
+        Change::Start => match from {
+            S::Stopped => Ok(S::Pending),
+            S::Pending | S::Running => Ok(from),
+            _ => Err(incorrect_state(id, "started")),
+        },
+        Change::Stop => match from {
+            S::Pending | S::Running if record.disable_api_stop => Err(Ec2Error::new(
+                ErrorCode::OperationNotPermitted,
+                format!(
+                    "The instance '{id}' may not be stopped. Modify its 'disableApiStop' \
+                     instance attribute and try again."
+                ),
+            )),
+            S::Pending | S::Running => Ok(S::Stopping),
+            S::Stopping | S::Stopped => Ok(from),
+            _ => Err(incorrect_state(id, "stopped")),
+        },
+        Change::Reboot => match from {
+            S::Pending | S::Running => Ok(from),
+            _ => Err(incorrect_state(id, "rebooted")),
+        },
+        Change::Terminate => match from {
+            S::Terminated | S::ShuttingDown => Ok(from),
+            _ if record.disable_api_termination => Err(Ec2Error::new(
+                ErrorCode::OperationNotPermitted,
+                format!(
+                    "The instance '{id}' may not be terminated. Modify its \
+                     'disableApiTermination' instance attribute and try again."
+                ),
+            )),
+            _ => Ok(S::ShuttingDown),
+        },
+    }
+}
+
+fn is_active(state: InstanceStateName) -> bool {
+    matches!(
+        state,
+        InstanceStateName::Pending | InstanceStateName::Running
+    )
+}
+
+/// Start, Stop, Reboot or Terminate `instance_ids`: all of them or, on any error, none.
+pub(crate) fn change(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    instance_ids: &[String],
+    change: Change,
+) -> Result<Vec<InstanceStateChange>, Ec2Error> {
+    let now = cloud.config_clock_now();
+    let delay = cloud.transition_delay();
+    let mut state = cloud.write();
+    let region = state
+        .regions
+        .get_mut(&scope.region)
+        .ok_or_else(Ec2Error::internal)?;
+
+    // Check every instance before changing any.
+    check_owned(region, scope, instance_ids)?;
+    let mut plan = Vec::with_capacity(instance_ids.len());
+    for id in instance_ids {
+        let record = &region.instances[id];
+        let from = record.state_at(now, delay);
+        plan.push((id, from, next_state(record, from, change)?));
+    }
+
+    let mut changes = Vec::with_capacity(plan.len());
+    let mut active_delta: isize = 0;
+    for (id, from, to) in plan {
+        let record = region
+            .instances
+            .get_mut(id)
+            .ok_or_else(Ec2Error::internal)?;
+        record.settle(now, delay);
+        if from != to && record.state == from {
+            if is_active(from) && !is_active(to) {
+                active_delta -= 1;
+            }
+            if !is_active(from) && is_active(to) {
+                active_delta += 1;
+            }
+            record.state = to;
+            record.changed_at = now;
+            match to {
+                InstanceStateName::Pending => {
+                    record.transition_reason = String::new();
+                    record.launch_time = now;
+                    if record.public_ip.is_some() {
+                        record.public_ip = Some(random_public_ip());
+                    }
+                }
+                _ => record.transition_reason = user_initiated(now),
+            }
+        }
+        changes.push(InstanceStateChange {
+            instance_id: id.clone(),
+            current_state: to,
+            previous_state: from,
+        });
+    }
+    let project = project_entry(region, scope);
+    project.active_instances = project.active_instances.saturating_add_signed(active_delta);
+    Ok(changes)
+}
+
+/// `GetConsoleOutput`: a plausible boot log, base64.
+pub(crate) fn console_output(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &GetConsoleOutputInput,
+) -> Result<GetConsoleOutputOutput, Ec2Error> {
+    let now = cloud.config_clock_now();
+    let state = cloud.read();
+    let region = &state.regions[&scope.region];
+    let record =
+        owned(region, scope, &input.instance_id).ok_or_else(|| not_found(&[&input.instance_id]))?;
+    let hostname = format!("ip-{}", dashed(record.private_ip));
+    let log = format!(
+        "[    0.000000] Linux version 6.1.0-cumulo (builder@cumulo) #1 SMP\r\n\
+         [    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz root=LABEL=/ console=ttyS0\r\n\
+         [    0.000000] Hypervisor detected: Xen HVM\r\n\
+         [    1.204511] EXT4-fs (xvda1): mounted filesystem with ordered data mode\r\n\
+         Cloud-init v. 23.4 running 'init-local' at {launch}. Up 3.12 seconds.\r\n\
+         ci-info: +++++++++++++++++++++++Net device info+++++++++++++++++++++++\r\n\
+         ci-info: | eth0 | True | {address} | 255.255.240.0 | {mac} |\r\n\
+         Cloud-init v. 23.4 finished at {launch}. Datasource DataSourceEc2. Up 9.87 seconds\r\n\
+         \r\n\
+         {hostname} login: \r\n\
+         instance-id: {id}\r\n",
+        launch = crate::ec2::xml::format_timestamp(record.launch_time),
+        address = dotted(record.private_ip),
+        mac = record.mac_address,
+        id = record.instance_id,
+    );
+    Ok(GetConsoleOutputOutput {
+        instance_id: record.instance_id.clone(),
+        timestamp: now,
+        output: STANDARD.encode(log),
+    })
+}
+
+/// `DescribeInstanceAttribute`.
+pub(crate) fn describe_attribute(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &DescribeInstanceAttributeInput,
+) -> Result<DescribeInstanceAttributeOutput, Ec2Error> {
+    let now = cloud.config_clock_now();
+    let delay = cloud.transition_delay();
+    let state = cloud.read();
+    let region = &state.regions[&scope.region];
+    let record =
+        owned(region, scope, &input.instance_id).ok_or_else(|| not_found(&[&input.instance_id]))?;
+    let context = RenderContext::new(scope, false);
+    use InstanceAttributeName as N;
+    use InstanceAttributeValue as V;
+    let value = match input.attribute {
+        N::InstanceType => V::InstanceType(record.instance_type.clone()),
+        N::Kernel => V::Kernel(record.kernel_id.clone()),
+        N::Ramdisk => V::Ramdisk(record.ramdisk_id.clone()),
+        N::UserData => V::UserData(record.user_data.clone().map(UserData)),
+        N::DisableApiTermination => V::DisableApiTermination(record.disable_api_termination),
+        N::InstanceInitiatedShutdownBehavior => {
+            V::InstanceInitiatedShutdownBehavior(record.shutdown_behavior.clone())
+        }
+        N::RootDeviceName => V::RootDeviceName(record.image.root_device_name.clone()),
+        N::BlockDeviceMapping => {
+            let instance = context.instance(&View {
+                record,
+                state: record.state_at(now, delay),
+            });
+            V::BlockDeviceMapping(instance.block_device_mappings)
+        }
+        N::ProductCodes => V::ProductCodes(vec![]),
+        N::SourceDestCheck => V::SourceDestCheck(record.source_dest_check),
+        N::GroupSet => V::GroupSet(context.groups(record)),
+        N::EbsOptimized => V::EbsOptimized(record.ebs_optimized),
+        N::SriovNetSupport => V::SriovNetSupport(record.sriov_net_support.clone()),
+        N::EnaSupport => V::EnaSupport(record.ena_support),
+        N::EnclaveOptions => V::EnclaveOptions(record.enclave),
+        N::DisableApiStop => V::DisableApiStop(record.disable_api_stop),
+    };
+    Ok(DescribeInstanceAttributeOutput {
+        instance_id: record.instance_id.clone(),
+        value,
+    })
+}
+
+/// `ModifyInstanceAttribute`: checks every change, then applies them all.
+pub(crate) fn modify_attribute(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &ModifyInstanceAttributeInput,
+) -> Result<(), Ec2Error> {
+    let now = cloud.config_clock_now();
+    let delay = cloud.transition_delay();
+    let mut state = cloud.write();
+    let region = state
+        .regions
+        .get_mut(&scope.region)
+        .ok_or_else(Ec2Error::internal)?;
+    let record =
+        owned(region, scope, &input.instance_id).ok_or_else(|| not_found(&[&input.instance_id]))?;
+    let current = record.state_at(now, delay);
+
+    // Checks.
+    let needs_stopped = input.instance_type.is_some()
+        || input.user_data.is_some()
+        || input.kernel.is_some()
+        || input.ramdisk.is_some()
+        || input.ebs_optimized.is_some()
+        || input.ena_support.is_some()
+        || input.sriov_net_support.is_some();
+    if needs_stopped && current != InstanceStateName::Stopped {
+        return Err(not_stopped(&input.instance_id));
+    }
+    if let Some(instance_type) = &input.instance_type {
+        let info = check_instance_type(instance_type)?;
+        if info.architecture != record.image.architecture {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                format!(
+                    "The instance type '{instance_type}' does not support the architecture \
+                     '{}' of the instance's AMI.",
+                    record.image.architecture
+                ),
+            ));
+        }
+    }
+    if let Some(user_data) = &input.user_data {
+        check_user_data(user_data)?;
+    }
+    if let Some(behavior) = &input.instance_initiated_shutdown_behavior
+        && behavior != "stop"
+        && behavior != "terminate"
+    {
+        return Err(Ec2Error::invalid_value(
+            "InstanceInitiatedShutdownBehavior",
+            behavior,
+            "Expecting 'stop' or 'terminate'.",
+        ));
+    }
+    let groups = if input.group_ids.is_empty() {
+        None
+    } else {
+        Some(resolve_groups(&scope.network(), &[], &input.group_ids)?)
+    };
+
+    // Changes.
+    let record = region
+        .instances
+        .get_mut(&input.instance_id)
+        .ok_or_else(Ec2Error::internal)?;
+    if let Some(value) = &input.instance_type {
+        record.instance_type = value.clone();
+    }
+    if let Some(value) = &input.user_data {
+        record.user_data = Some(value.0.clone());
+    }
+    if let Some(value) = &input.kernel {
+        record.kernel_id = Some(value.clone());
+    }
+    if let Some(value) = &input.ramdisk {
+        record.ramdisk_id = Some(value.clone());
+    }
+    if let Some(value) = input.disable_api_termination {
+        record.disable_api_termination = value;
+    }
+    if let Some(value) = input.disable_api_stop {
+        record.disable_api_stop = value;
+    }
+    if let Some(value) = &input.instance_initiated_shutdown_behavior {
+        record.shutdown_behavior = value.clone();
+    }
+    if let Some(value) = input.source_dest_check {
+        record.source_dest_check = value;
+    }
+    if let Some(value) = input.ebs_optimized {
+        record.ebs_optimized = value;
+    }
+    if let Some(value) = input.ena_support {
+        record.ena_support = value;
+    }
+    if let Some(value) = &input.sriov_net_support {
+        record.sriov_net_support = Some(value.clone());
+    }
+    if let Some(groups) = groups {
+        record.group_ids = groups;
+    }
+    Ok(())
+}
+
+/// `DescribeInstanceStatus`: running instances, or all with `IncludeAllInstances`.
+pub(crate) fn describe_status(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &DescribeInstanceStatusInput,
+) -> Result<DescribeInstanceStatusOutput, Ec2Error> {
+    filters::check_names(&input.filters, STATUS_FILTERS, false)?;
+    let page_size = paging::page_size(input.max_results)?;
+    if !input.instance_ids.is_empty() && input.max_results.is_some() {
+        return Err(paging::ids_with_max_results("instancesSet"));
+    }
+    let after = match &input.next_token {
+        None => None,
+        Some(token) => Some(paging::decode_token(token)?.parse::<u64>().map_err(|_| {
+            Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                format!("The token '{token}' is invalid."),
+            )
+        })?),
+    };
+
+    let now = cloud.config_clock_now();
+    let delay = cloud.transition_delay();
+    let state = cloud.read();
+    let region = &state.regions[&scope.region];
+    let status_of = |record: &InstanceRecord| {
+        let state = record.state_at(now, delay);
+        let summary = |running: bool| InstanceStatusSummary {
+            status: if running { "ok" } else { "not-applicable" }.into(),
+            details: if running {
+                vec![InstanceStatusDetails {
+                    name: "reachability".into(),
+                    status: "passed".into(),
+                }]
+            } else {
+                vec![]
+            },
+        };
+        let running = state == InstanceStateName::Running;
+        InstanceStatus {
+            instance_id: record.instance_id.clone(),
+            availability_zone: regions::zone_name(&scope.region, record.zone_index),
+            availability_zone_id: Some(regions::zone_id(&scope.region, record.zone_index)),
+            state,
+            system_status: summary(running),
+            instance_status: summary(running),
+        }
+    };
+    let wanted = |status: &InstanceStatus| {
+        (input.include_all_instances || status.state == InstanceStateName::Running)
+            && filters::matches_all(&input.filters, |name| {
+                vec![match name {
+                    "availability-zone" => status.availability_zone.clone(),
+                    "instance-state-name" => status.state.as_str().into(),
+                    "instance-state-code" => status.state.code().to_string(),
+                    "system-status.status" => status.system_status.status.clone(),
+                    "instance-status.status" => status.instance_status.status.clone(),
+                    _ => match status.instance_status.details.first() {
+                        Some(detail) => detail.status.clone(),
+                        None => return vec![],
+                    },
+                }]
+            })
+    };
+
+    if !input.instance_ids.is_empty() {
+        let mut records = owned_all(region, scope, &input.instance_ids)?;
+        records.sort_by_key(|record| record.launch_seq);
+        records.dedup_by_key(|record| record.launch_seq);
+        let statuses = records.into_iter().map(status_of).filter(wanted).collect();
+        return Ok(DescribeInstanceStatusOutput {
+            statuses,
+            next_token: None,
+        });
+    }
+    let Some(project) = region.projects.get(&scope.project) else {
+        return Ok(DescribeInstanceStatusOutput::default());
+    };
+    let start = after.map_or(0, |seq| seq + 1);
+    let mut matching = project
+        .launch_order
+        .range(start..)
+        .filter_map(|(seq, id)| region.instances.get(id).map(|record| (*seq, record)))
+        .map(|(seq, record)| (seq, status_of(record)))
+        .filter(|(_, status)| wanted(status));
+    let page: Vec<(u64, InstanceStatus)> = matching.by_ref().take(page_size).collect();
+    let next_token = if page.len() == page_size && matching.next().is_some() {
+        page.last()
+            .map(|(seq, _)| paging::encode_token(&seq.to_string()))
+    } else {
+        None
+    };
+    Ok(DescribeInstanceStatusOutput {
+        statuses: page.into_iter().map(|(_, status)| status).collect(),
+        next_token,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_types_know_their_architecture_and_cpus() {
+        let t2 = instance_type_info("t2.micro").unwrap();
+        assert_eq!(
+            (t2.architecture, t2.cores, t2.threads_per_core),
+            ("x86_64", 1, 1)
+        );
+        let t3 = instance_type_info("t3.micro").unwrap();
+        assert_eq!((t3.cores, t3.threads_per_core), (1, 2));
+        let m5 = instance_type_info("m5.4xlarge").unwrap();
+        assert_eq!((m5.cores, m5.threads_per_core), (8, 2));
+        assert_eq!(
+            instance_type_info("t4g.small").unwrap().architecture,
+            "arm64"
+        );
+        assert!(instance_type_info("t2.huge").is_none());
+        assert!(instance_type_info("invalid_type").is_none());
+    }
+
+    #[test]
+    fn user_initiated_reasons_name_the_time_in_gmt() {
+        let at = time::macros::datetime!(2026-01-02 03:04:05 UTC);
+        assert_eq!(
+            user_initiated(at),
+            "User initiated (2026-01-02 03:04:05 GMT)"
+        );
+    }
+}

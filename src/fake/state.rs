@@ -1,0 +1,244 @@
+//! The fake cloud's state: plain data (no handles, no closures), serializable with serde,
+//! so it can be saved, restored and seeded.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use crate::ec2::model::InstanceStateName;
+
+/// Everything the fake knows, by region.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct State {
+    /// Per region, by name.
+    pub(crate) regions: BTreeMap<String, RegionState>,
+    /// The next launch sequence number: instances are ordered by it.
+    pub(crate) next_launch_seq: u64,
+}
+
+/// One region's resources.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct RegionState {
+    /// Every instance of every project, by id.
+    pub(crate) instances: HashMap<String, InstanceRecord>,
+    /// Per project.
+    pub(crate) projects: HashMap<String, ProjectRegion>,
+    /// The public catalog and the projects' own images, by id.
+    pub(crate) images: BTreeMap<String, ImageRecord>,
+}
+
+/// One project's resources in one region.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct ProjectRegion {
+    /// The project's instances in launch order: launch sequence → instance id.
+    pub(crate) launch_order: BTreeMap<u64, String>,
+    /// Instances that are pending or running, for the instance limit.
+    pub(crate) active_instances: usize,
+    /// The next host number of each default subnet (zone index order).
+    pub(crate) next_host: Vec<u32>,
+    /// RunInstances idempotency tokens.
+    pub(crate) client_tokens: HashMap<String, ClientTokenRecord>,
+    /// Key pairs, by name.
+    pub(crate) key_pairs: BTreeMap<String, KeyPairRecord>,
+}
+
+/// What a ClientToken launched, and with which parameters.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct ClientTokenRecord {
+    /// A digest of the call's parameters.
+    pub(crate) parameters: String,
+    /// The reservation it made.
+    pub(crate) reservation_id: String,
+    /// Its instances, in launch order.
+    pub(crate) instance_ids: Vec<String>,
+}
+
+/// The state of an instance at the moment it last changed: a transient state settles
+/// (`pending` → `running`, `stopping` → `stopped`, `shutting-down` → `terminated`) once
+/// the transition delay has passed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct InstanceRecord {
+    pub(crate) instance_id: String,
+    pub(crate) project_id: String,
+    pub(crate) reservation_id: String,
+    pub(crate) launch_seq: u64,
+    pub(crate) launch_index: i64,
+    pub(crate) image_id: String,
+    pub(crate) instance_type: String,
+    pub(crate) key_name: Option<String>,
+    pub(crate) zone_index: usize,
+    pub(crate) private_ip: [u8; 4],
+    pub(crate) public_ip: Option<[u8; 4]>,
+    pub(crate) mac_address: String,
+    pub(crate) network_interface_id: String,
+    pub(crate) attachment_id: String,
+    pub(crate) root_volume_id: String,
+    pub(crate) group_ids: Vec<String>,
+    pub(crate) user_data: Option<String>,
+    pub(crate) tags: BTreeMap<String, String>,
+    #[serde(with = "timestamp")]
+    pub(crate) launch_time: OffsetDateTime,
+    pub(crate) client_token: Option<String>,
+    pub(crate) disable_api_termination: bool,
+    pub(crate) disable_api_stop: bool,
+    pub(crate) shutdown_behavior: String,
+    pub(crate) ebs_optimized: bool,
+    pub(crate) monitoring: bool,
+    pub(crate) source_dest_check: bool,
+    pub(crate) ena_support: bool,
+    pub(crate) sriov_net_support: Option<String>,
+    pub(crate) kernel_id: Option<String>,
+    pub(crate) ramdisk_id: Option<String>,
+    pub(crate) tenancy: String,
+    pub(crate) placement_group: String,
+    pub(crate) iam_instance_profile: Option<String>,
+    pub(crate) http_tokens: String,
+    pub(crate) hibernation: bool,
+    pub(crate) enclave: bool,
+    pub(crate) image: ImageTraits,
+    #[serde(with = "state_name")]
+    pub(crate) state: InstanceStateName,
+    #[serde(with = "timestamp")]
+    pub(crate) changed_at: OffsetDateTime,
+    /// `stateTransitionReason`, such as `User initiated (2026-01-02 03:04:05 GMT)`.
+    pub(crate) transition_reason: String,
+}
+
+/// What an instance takes from its image.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct ImageTraits {
+    pub(crate) architecture: String,
+    pub(crate) root_device_name: String,
+    pub(crate) virtualization_type: String,
+    pub(crate) platform: Option<String>,
+    pub(crate) platform_details: String,
+    pub(crate) usage_operation: String,
+    pub(crate) boot_mode: Option<String>,
+}
+
+impl Default for ImageTraits {
+    fn default() -> Self {
+        ImageTraits {
+            architecture: "x86_64".into(),
+            root_device_name: "/dev/xvda".into(),
+            virtualization_type: "hvm".into(),
+            platform: None,
+            platform_details: "Linux/UNIX".into(),
+            usage_operation: "RunInstances".into(),
+            boot_mode: None,
+        }
+    }
+}
+
+impl InstanceRecord {
+    /// The state at `now`: a transient state settles once `delay` has passed.
+    pub(crate) fn state_at(&self, now: OffsetDateTime, delay: Duration) -> InstanceStateName {
+        match settled(self.state) {
+            Some(settled) if now - self.changed_at >= delay => settled,
+            _ => self.state,
+        }
+    }
+
+    /// Moves a transient state that has settled by `now` to its settled state, so a
+    /// change starts from what clients see.
+    pub(crate) fn settle(&mut self, now: OffsetDateTime, delay: Duration) {
+        let state = self.state_at(now, delay);
+        if state != self.state {
+            self.changed_at += delay;
+            self.state = state;
+        }
+    }
+}
+
+/// The state a transient state settles to.
+fn settled(state: InstanceStateName) -> Option<InstanceStateName> {
+    match state {
+        InstanceStateName::Pending => Some(InstanceStateName::Running),
+        InstanceStateName::Stopping => Some(InstanceStateName::Stopped),
+        InstanceStateName::ShuttingDown => Some(InstanceStateName::Terminated),
+        _ => None,
+    }
+}
+
+/// A key pair.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct KeyPairRecord {
+    pub(crate) key_pair_id: String,
+    pub(crate) key_name: String,
+    pub(crate) key_type: String,
+    pub(crate) fingerprint: String,
+    pub(crate) public_key: String,
+    #[serde(with = "timestamp")]
+    pub(crate) create_time: OffsetDateTime,
+    pub(crate) tags: BTreeMap<String, String>,
+}
+
+/// An image: a catalog one (public) or a project's own.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct ImageRecord {
+    /// Where DescribeImages lists it: catalog images first, in catalog order.
+    pub(crate) order: u64,
+    pub(crate) image_id: String,
+    pub(crate) owner_id: String,
+    pub(crate) owner_alias: Option<String>,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) location: String,
+    pub(crate) creation_date: String,
+    pub(crate) public: bool,
+    pub(crate) image_type: String,
+    pub(crate) kernel_id: Option<String>,
+    pub(crate) ramdisk_id: Option<String>,
+    pub(crate) snapshot_id: Option<String>,
+    pub(crate) volume_size: i64,
+    pub(crate) ena_support: bool,
+    pub(crate) traits: ImageTraits,
+    pub(crate) tags: BTreeMap<String, String>,
+}
+
+/// Timestamps as Unix nanoseconds.
+mod timestamp {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use time::OffsetDateTime;
+
+    pub(crate) fn serialize<S: Serializer>(at: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        at.unix_timestamp_nanos().serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        let nanos = i128::deserialize(d)?;
+        OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Instance states by their wire names.
+mod state_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::ec2::model::InstanceStateName;
+
+    pub(crate) fn serialize<S: Serializer>(
+        state: &InstanceStateName,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(state.as_str())
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<InstanceStateName, D::Error> {
+        let name = String::deserialize(d)?;
+        [
+            InstanceStateName::Pending,
+            InstanceStateName::Running,
+            InstanceStateName::ShuttingDown,
+            InstanceStateName::Terminated,
+            InstanceStateName::Stopping,
+            InstanceStateName::Stopped,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown instance state {name}")))
+    }
+}

@@ -1,0 +1,273 @@
+//! Tags on instances, the project's own images and key pairs: CreateTags, DeleteTags,
+//! DescribeTags.
+
+use std::collections::BTreeMap;
+
+use crate::ec2::error::{Ec2Error, ErrorCode};
+use crate::ec2::model::{
+    CreateTagsInput, DeleteTagsInput, DescribeTagsInput, DescribeTagsOutput, Tag, TagDescription,
+};
+
+use super::state::RegionState;
+use super::{FakeCloud, Scope, filters, paging};
+
+/// The most tags a resource may carry.
+const MAX_TAGS: usize = 50;
+
+/// Adds `tags` to `existing`, checking keys, values and the limit first.
+pub(crate) fn apply(existing: &mut BTreeMap<String, String>, tags: &[Tag]) -> Result<(), Ec2Error> {
+    for tag in tags {
+        check(tag)?;
+    }
+    let new_keys = tags
+        .iter()
+        .filter(|tag| !existing.contains_key(&tag.key))
+        .map(|tag| tag.key.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if existing.len() + new_keys > MAX_TAGS {
+        return Err(Ec2Error::new(
+            ErrorCode::TagLimitExceeded,
+            "The maximum number of Tags for a resource has been reached.",
+        ));
+    }
+    for tag in tags {
+        existing.insert(tag.key.clone(), tag.value.clone());
+    }
+    Ok(())
+}
+
+fn check(tag: &Tag) -> Result<(), Ec2Error> {
+    if tag.key.is_empty() || tag.key.chars().count() > 128 {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!(
+                "Tag key must be between 1 and 128 characters long: '{}'",
+                tag.key
+            ),
+        ));
+    }
+    if tag.key.to_ascii_lowercase().starts_with("aws:") {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!(
+                "Tag keys starting with 'aws:' are reserved for internal use: '{}'",
+                tag.key
+            ),
+        ));
+    }
+    if tag.value.chars().count() > 256 {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!(
+                "Tag value is longer than 256 characters for key '{}'",
+                tag.key
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The error AWS answers for a resource id the project cannot tag.
+fn not_found(resource_id: &str) -> Ec2Error {
+    if resource_id.starts_with("i-") {
+        Ec2Error::new(
+            ErrorCode::InvalidInstanceIdNotFound,
+            format!("The instance ID '{resource_id}' does not exist"),
+        )
+    } else if resource_id.starts_with("ami-") {
+        super::images::not_found(&[resource_id])
+    } else if resource_id.starts_with("key-") {
+        Ec2Error::new(
+            ErrorCode::InvalidKeyPairIdNotFound,
+            format!("The key pair ID '{resource_id}' does not exist"),
+        )
+    } else {
+        Ec2Error::new(
+            ErrorCode::InvalidId,
+            format!("The ID '{resource_id}' is not valid"),
+        )
+    }
+}
+
+/// The tags of the project's resource `resource_id`, or none when it has no such one.
+fn tags_of<'a>(
+    region: &'a mut RegionState,
+    scope: &Scope,
+    resource_id: &str,
+) -> Option<&'a mut BTreeMap<String, String>> {
+    if resource_id.starts_with("i-") {
+        region
+            .instances
+            .get_mut(resource_id)
+            .filter(|record| record.project_id == scope.project)
+            .map(|record| &mut record.tags)
+    } else if resource_id.starts_with("ami-") {
+        region
+            .images
+            .get_mut(resource_id)
+            .filter(|image| image.owner_id == scope.account)
+            .map(|image| &mut image.tags)
+    } else if resource_id.starts_with("key-") {
+        region
+            .projects
+            .get_mut(&scope.project)?
+            .key_pairs
+            .values_mut()
+            .find(|key_pair| key_pair.key_pair_id == resource_id)
+            .map(|key_pair| &mut key_pair.tags)
+    } else {
+        None
+    }
+}
+
+/// `CreateTags`: all resources and tags are checked before any changes.
+pub(crate) fn create(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &CreateTagsInput,
+) -> Result<(), Ec2Error> {
+    let mut state = cloud.write();
+    let region = state
+        .regions
+        .get_mut(&scope.region)
+        .ok_or_else(Ec2Error::internal)?;
+    for resource_id in &input.resource_ids {
+        let existing = tags_of(region, scope, resource_id).ok_or_else(|| not_found(resource_id))?;
+        let mut trial = existing.clone();
+        apply(&mut trial, &input.tags)?;
+    }
+    for resource_id in &input.resource_ids {
+        if let Some(existing) = tags_of(region, scope, resource_id) {
+            apply(existing, &input.tags)?;
+        }
+    }
+    Ok(())
+}
+
+/// `DeleteTags`: a tag given with a value is deleted only when the value is equal; one
+/// given without a value is deleted whatever its value; no tags deletes them all.
+pub(crate) fn delete(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &DeleteTagsInput,
+) -> Result<(), Ec2Error> {
+    let mut state = cloud.write();
+    let region = state
+        .regions
+        .get_mut(&scope.region)
+        .ok_or_else(Ec2Error::internal)?;
+    for resource_id in &input.resource_ids {
+        tags_of(region, scope, resource_id).ok_or_else(|| not_found(resource_id))?;
+    }
+    for tag in &input.tags {
+        if tag.key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                format!(
+                    "Tag keys starting with 'aws:' are reserved for internal use: '{}'",
+                    tag.key
+                ),
+            ));
+        }
+    }
+    for resource_id in &input.resource_ids {
+        let Some(existing) = tags_of(region, scope, resource_id) else {
+            continue;
+        };
+        if input.tags.is_empty() {
+            existing.clear();
+        }
+        for tag in &input.tags {
+            let matches = match &tag.value {
+                None => true,
+                Some(value) => existing.get(&tag.key) == Some(value),
+            };
+            if matches {
+                existing.remove(&tag.key);
+            }
+        }
+    }
+    Ok(())
+}
+
+const TAG_FILTERS: &[&str] = &["key", "value", "resource-id", "resource-type"];
+
+/// `DescribeTags`: the project's tags, ordered by resource id, then key.
+pub(crate) fn describe(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    input: &DescribeTagsInput,
+) -> Result<DescribeTagsOutput, Ec2Error> {
+    filters::check_names(&input.filters, TAG_FILTERS, true)?;
+    let page_size = paging::page_size(input.max_results)?;
+    let after = match &input.next_token {
+        None => None,
+        Some(token) => {
+            let position = paging::decode_token(token)?;
+            let (resource_id, key) = position.split_once('\n').ok_or_else(|| {
+                Ec2Error::new(
+                    ErrorCode::InvalidParameterValue,
+                    format!("The token '{token}' is invalid."),
+                )
+            })?;
+            Some((resource_id.to_owned(), key.to_owned()))
+        }
+    };
+
+    let state = cloud.read();
+    let region = &state.regions[&scope.region];
+    let mut resources: Vec<(&str, &str, &BTreeMap<String, String>)> = Vec::new();
+    if let Some(project) = region.projects.get(&scope.project) {
+        for id in project.launch_order.values() {
+            if let Some(record) = region.instances.get(id) {
+                resources.push((&record.instance_id, "instance", &record.tags));
+            }
+        }
+        for key_pair in project.key_pairs.values() {
+            resources.push((&key_pair.key_pair_id, "key-pair", &key_pair.tags));
+        }
+    }
+    for image in region.images.values() {
+        if image.owner_id == scope.account && !image.tags.is_empty() {
+            resources.push((&image.image_id, "image", &image.tags));
+        }
+    }
+    resources.retain(|(_, _, tags)| !tags.is_empty());
+    resources.sort_by_key(|(id, _, _)| *id);
+
+    let mut matching = resources
+        .into_iter()
+        .flat_map(|(id, kind, tags)| {
+            tags.iter().map(move |(key, value)| TagDescription {
+                resource_id: id.to_owned(),
+                resource_type: kind.to_owned(),
+                key: key.clone(),
+                value: value.clone(),
+            })
+        })
+        .filter(|tag| match &after {
+            Some((id, key)) => (&tag.resource_id, &tag.key) > (id, key),
+            None => true,
+        })
+        .filter(|tag| {
+            filters::matches_all(&input.filters, |name| match name {
+                "key" => vec![tag.key.clone()],
+                "value" => vec![tag.value.clone()],
+                "resource-id" => vec![tag.resource_id.clone()],
+                "resource-type" => vec![tag.resource_type.clone()],
+                other => match other.strip_prefix("tag:") {
+                    Some(key) if key == tag.key => vec![tag.value.clone()],
+                    _ => vec![],
+                },
+            })
+        });
+    let tags: Vec<TagDescription> = matching.by_ref().take(page_size).collect();
+    let next_token = if tags.len() == page_size && matching.next().is_some() {
+        tags.last()
+            .map(|tag| paging::encode_token(&format!("{}\n{}", tag.resource_id, tag.key)))
+    } else {
+        None
+    };
+    Ok(DescribeTagsOutput { tags, next_token })
+}
