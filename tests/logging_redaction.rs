@@ -60,7 +60,14 @@ async fn no_secret_reaches_the_logs_at_trace_level() {
         .header("x-amz-security-token", "SESSION-TOKEN-VALUE")
         .body(Body::from(body))
         .unwrap();
-    sign_v4(&mut request, "AKIDLOG", b"SECRET-KEY-VALUE", "us-east-1", "ec2", clock.now());
+    sign_v4(
+        &mut request,
+        "AKIDLOG",
+        b"SECRET-KEY-VALUE",
+        "us-east-1",
+        "ec2",
+        clock.now(),
+    );
     let signature = request.headers()["authorization"]
         .to_str()
         .unwrap()
@@ -85,7 +92,10 @@ async fn no_secret_reaches_the_logs_at_trace_level() {
     assert_eq!(response.status(), 401);
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("cumulo::ec2::access"), "the access log was written: {logs}");
+    assert!(
+        logs.contains("cumulo::ec2::access"),
+        "the access log was written: {logs}"
+    );
     assert!(logs.contains("RunInstances"), "{logs}");
     for secret in [
         "SECRET-KEY-VALUE",
@@ -95,6 +105,9 @@ async fn no_secret_reaches_the_logs_at_trace_level() {
         "PRESIGNED-SIGNATURE-VALUE",
         "QUERY-TOKEN-VALUE",
     ] {
-        assert!(!logs.contains(secret), "{secret} leaked into the logs:\n{logs}");
+        assert!(
+            !logs.contains(secret),
+            "{secret} leaked into the logs:\n{logs}"
+        );
     }
 }
