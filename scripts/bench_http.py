@@ -216,7 +216,9 @@ def main() -> None:
     print()
     header = ("action", "connections", "cumulo req/s", "bare hyper req/s", "cumulo/bare")
     widths = [max(len(header[0]), *(len(row[0]) for row in rows)), 11, 12, 16, 11]
-    print("  ".join(title.ljust(width) for title, width in zip(header, widths, strict=True)))
+    print(
+        "  ".join(title.ljust(width) for title, width in zip(header, widths, strict=True)).rstrip()
+    )
     for action, connections, cumulo, bare in rows:
         cells = [
             action,
@@ -225,7 +227,9 @@ def main() -> None:
             f"{bare:.0f}",
             f"{cumulo / bare:.2f}" if bare else "-",
         ]
-        print("  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)))
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+        )
 
 
 if __name__ == "__main__":
