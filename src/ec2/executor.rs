@@ -6,11 +6,12 @@
 //! the action through, without calling the controller.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use http::header::{CONTENT_TYPE, HeaderValue};
 
-use super::controller::{CloudController, dispatch};
+use super::controller::{Action, CloudController, dispatch};
 use super::error::{Ec2Error, ErrorCode};
 use super::requestify::Ec2Request;
 use super::xml::{XmlWriter, escape_into};
@@ -19,6 +20,9 @@ use crate::core::{Application, Body, BoxError, Context, Request, RequestId, Resp
 /// The Executor: the application at the end of the EC2 chain.
 pub struct Executor {
     controller: Arc<dyn CloudController>,
+    // The size of each action's last response, so the next one is written into a buffer
+    // that needs no regrowing (a DescribeInstances answer can be hundreds of kilobytes).
+    size_hints: Box<[AtomicUsize]>,
 }
 
 impl std::fmt::Debug for Executor {
@@ -30,7 +34,11 @@ impl std::fmt::Debug for Executor {
 impl Executor {
     /// An executor over `controller`.
     pub fn new(controller: Arc<dyn CloudController>) -> Self {
-        Executor { controller }
+        let size_hints = Action::ALL.iter().map(|_| AtomicUsize::new(1024)).collect();
+        Executor {
+            controller,
+            size_hints,
+        }
     }
 
     /// Runs one parsed request for `context` and returns the response XML.
@@ -43,7 +51,8 @@ impl Executor {
         let dry_run = request.args.boolean("DryRun")?.unwrap_or(false);
         let action = request.action.as_str();
 
-        let mut writer = XmlWriter::with_capacity(1024);
+        let size_hint = &self.size_hints[request.action as usize];
+        let mut writer = XmlWriter::with_capacity(size_hint.load(Ordering::Relaxed));
         writer.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<");
         writer.raw(action);
         writer.raw("Response xmlns=\"http://ec2.amazonaws.com/doc/");
@@ -66,7 +75,9 @@ impl Executor {
         writer.raw("</");
         writer.raw(action);
         writer.raw("Response>");
-        Ok(writer.into_string())
+        let xml = writer.into_string();
+        size_hint.store((xml.len() + xml.len() / 8).min(8 << 20), Ordering::Relaxed);
+        Ok(xml)
     }
 }
 

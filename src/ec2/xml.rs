@@ -6,25 +6,77 @@
 
 use time::OffsetDateTime;
 
+/// Bytes that element content cannot carry as they are: `&`, `<`, `>` and the control
+/// characters XML 1.0 forbids.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = !matches!(byte, 0x09 | 0x0a | 0x0d);
+        byte += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table
+};
+
 /// Appends `text` to `out` escaped for element content (`&`, `<`, `>`). Characters XML
 /// 1.0 cannot carry (control characters other than tab, newline and carriage return) are
 /// written as U+FFFD, so no value can make a response unparsable.
 pub fn escape_into(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    // Most values need no escaping: check all bytes at once before going byte by byte.
+    if !bytes
+        .iter()
+        .fold(false, |any, byte| any | NEEDS_ESCAPE[*byte as usize])
+    {
+        out.push_str(text);
+        return;
+    }
     let mut start = 0;
-    for (index, byte) in text.bytes().enumerate() {
+    for (index, byte) in bytes.iter().enumerate() {
+        if !NEEDS_ESCAPE[*byte as usize] {
+            continue;
+        }
         let replacement = match byte {
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'&' => "&amp;",
-            b'\t' | b'\n' | b'\r' => continue,
-            0..=0x1f => "\u{fffd}",
-            _ => continue,
+            _ => "\u{fffd}",
         };
         out.push_str(&text[start..index]);
         out.push_str(replacement);
         start = index + 1;
     }
     out.push_str(&text[start..]);
+}
+
+/// Appends the decimal digits of `value`, without allocating.
+fn push_decimal(out: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut position = digits.len();
+    let mut rest = value;
+    loop {
+        position -= 1;
+        digits[position] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for digit in &digits[position..] {
+        out.push(*digit as char);
+    }
+}
+
+/// Appends `value` as exactly `width` decimal digits, zero-padded.
+fn push_padded(out: &mut String, value: u32, width: u32) {
+    let mut divisor = 10u32.pow(width - 1);
+    while divisor > 0 {
+        out.push((b'0' + ((value / divisor) % 10) as u8) as char);
+        divisor /= 10;
+    }
 }
 
 /// Writes EC2 XML into a string.
@@ -134,17 +186,31 @@ impl ToXml for bool {
     }
 }
 
-macro_rules! integer_to_xml {
+macro_rules! unsigned_to_xml {
     ($($ty:ty),*) => {$(
         impl ToXml for $ty {
             fn write_xml(&self, writer: &mut XmlWriter) {
-                writer.raw(&self.to_string());
+                push_decimal(&mut writer.out, *self as u64);
             }
         }
     )*};
 }
 
-integer_to_xml!(i32, i64, u8, u16, u32, u64, usize);
+macro_rules! signed_to_xml {
+    ($($ty:ty),*) => {$(
+        impl ToXml for $ty {
+            fn write_xml(&self, writer: &mut XmlWriter) {
+                if *self < 0 {
+                    writer.out.push('-');
+                }
+                push_decimal(&mut writer.out, self.unsigned_abs() as u64);
+            }
+        }
+    )*};
+}
+
+unsigned_to_xml!(u8, u16, u32, u64, usize);
+signed_to_xml!(i32, i64);
 
 impl ToXml for f64 {
     fn write_xml(&self, writer: &mut XmlWriter) {
@@ -154,7 +220,7 @@ impl ToXml for f64 {
 
 impl ToXml for OffsetDateTime {
     fn write_xml(&self, writer: &mut XmlWriter) {
-        writer.raw(&format_timestamp(*self));
+        push_timestamp(&mut writer.out, *self);
     }
 }
 
@@ -192,17 +258,33 @@ impl<T: ToXml + ?Sized> ToXml for Box<T> {
 
 /// A timestamp as EC2 writes it: `2026-12-03T17:04:05.123Z`, always UTC, milliseconds.
 pub fn format_timestamp(at: OffsetDateTime) -> String {
+    let mut out = String::with_capacity(24);
+    push_timestamp(&mut out, at);
+    out
+}
+
+fn push_timestamp(out: &mut String, at: OffsetDateTime) {
     let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
-    )
+    let year = at.year();
+    if (0..=9999).contains(&year) {
+        push_padded(out, year as u32, 4);
+    } else {
+        // Outside four digits the `time` crate's own rendering is as good as any.
+        out.push_str(&year.to_string());
+    }
+    out.push('-');
+    push_padded(out, u32::from(u8::from(at.month())), 2);
+    out.push('-');
+    push_padded(out, u32::from(at.day()), 2);
+    out.push('T');
+    push_padded(out, u32::from(at.hour()), 2);
+    out.push(':');
+    push_padded(out, u32::from(at.minute()), 2);
+    out.push(':');
+    push_padded(out, u32::from(at.second()), 2);
+    out.push('.');
+    push_padded(out, u32::from(at.millisecond()), 3);
+    out.push('Z');
 }
 
 /// The namespace of EC2 responses for an API version: `http://ec2.amazonaws.com/doc/{version}/`.
@@ -262,6 +344,28 @@ mod tests {
         let mut out = String::new();
         escape_into(&mut out, "a\u{1}b\tc'");
         assert_eq!(out, "a\u{fffd}b\tc'");
+    }
+
+    #[test]
+    fn integers_render_without_formatting_machinery() {
+        let mut writer = XmlWriter::default();
+        for value in [0i64, 7, -7, 1234567890, i64::MIN] {
+            value.write_xml(&mut writer);
+            writer.raw(",");
+        }
+        u64::MAX.write_xml(&mut writer);
+        assert_eq!(
+            writer.into_string(),
+            "0,7,-7,1234567890,-9223372036854775808,18446744073709551615"
+        );
+    }
+
+    #[test]
+    fn escaping_keeps_clean_text_and_fixes_the_rest() {
+        let mut out = String::new();
+        escape_into(&mut out, "plain text, é and 日本");
+        escape_into(&mut out, "|a<b>&c\u{7f}");
+        assert_eq!(out, "plain text, é and 日本|a&lt;b&gt;&amp;c\u{7f}");
     }
 
     #[test]
