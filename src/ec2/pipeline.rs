@@ -156,7 +156,7 @@ impl Ec2ApiBuilder {
         self
     }
 
-    /// Adds the [`Debug`] middleware, which logs redacted requests and responses.
+    /// Adds the [`struct@Debug`] middleware, which logs redacted requests and responses.
     pub fn debug(mut self, debug: bool) -> Self {
         self.debug = debug;
         self
