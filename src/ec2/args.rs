@@ -194,6 +194,16 @@ impl Node {
         }
     }
 
+    /// The named children, in name order.
+    pub fn named_children(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.children
+            .iter()
+            .filter_map(|(segment, node)| match segment {
+                Segment::Name(name) => Some((&**name, node)),
+                Segment::Index(_) => None,
+            })
+    }
+
     /// The indexed children (`.1`, `.2`, … `.10`) in numeric order.
     pub fn items(&self) -> impl Iterator<Item = &Node> {
         self.children

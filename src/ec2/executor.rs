@@ -83,18 +83,11 @@ impl Executor {
 
 #[async_trait]
 impl Application for Executor {
-    async fn call(&self, request: Request) -> Result<Response, BoxError> {
+    async fn call(&self, mut request: Request) -> Result<Response, BoxError> {
         let missing = || Ec2Error::new(ErrorCode::InternalError, "The EC2 chain is misassembled.");
-        let ec2_request = request
-            .extensions()
-            .get::<Arc<Ec2Request>>()
-            .cloned()
-            .ok_or_else(missing)?;
-        let mut context = request
-            .extensions()
-            .get::<Context>()
-            .cloned()
-            .ok_or_else(missing)?;
+        let extensions = request.extensions_mut();
+        let ec2_request = extensions.remove::<Arc<Ec2Request>>().ok_or_else(missing)?;
+        let mut context = extensions.remove::<Context>().ok_or_else(missing)?;
         let request_id = request
             .extensions()
             .get::<RequestId>()

@@ -42,14 +42,23 @@ fn status_of(result: &Result<Response, BoxError>) -> u16 {
 }
 
 /// An action name fit for a log line: known characters only, bounded length.
-fn loggable_action(action: Option<&str>) -> String {
+fn loggable_action(action: Option<&str>) -> &str {
     match action {
         Some(action) if action.len() <= 64 && action.bytes().all(|b| b.is_ascii_alphanumeric()) => {
-            action.to_owned()
+            action
         }
-        Some(_) => "<invalid>".to_owned(),
-        None => "-".to_owned(),
+        Some(_) => "<invalid>",
+        None => "-",
     }
+}
+
+/// What the access log records of a request, taken before the request moves on.
+struct Entry {
+    method: http::Method,
+    path: String,
+    params: std::sync::Arc<Params>,
+    remote_addr: Option<std::net::SocketAddr>,
+    request_id: Option<RequestId>,
 }
 
 #[async_trait]
@@ -59,24 +68,37 @@ impl Middleware for RequestLogging {
         mut request: Request,
         next: &dyn Application,
     ) -> Result<Response, BoxError> {
+        // Nothing is collected when no subscriber listens: the access log must not cost a
+        // server that does not keep it.
+        let info = tracing::enabled!(target: "cumulo::ec2::access", tracing::Level::INFO);
+        let error = tracing::enabled!(target: "cumulo::ec2::access", tracing::Level::ERROR);
+        if !info && !error {
+            return next.call(request).await;
+        }
+
         let started = Instant::now();
-        let method = request.method().clone();
-        let path = request.uri().path().to_owned();
-        let action = loggable_action(Params::of(&mut request).get("Action"));
-        let remote_addr = request.extensions().get::<RemoteAddr>().map(|addr| addr.0);
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(|id| id.0.clone())
-            .unwrap_or_default();
+        let entry = Entry {
+            method: request.method().clone(),
+            path: request.uri().path().to_owned(),
+            params: Params::of(&mut request),
+            remote_addr: request.extensions().get::<RemoteAddr>().map(|addr| addr.0),
+            request_id: request.extensions().get::<RequestId>().cloned(),
+        };
 
         let result = next.call(request).await;
 
         let status = status_of(&result);
         let latency = started.elapsed();
-        let remote_addr = remote_addr
-            .map(|addr| addr.to_string())
-            .unwrap_or_else(|| "-".into());
+        let action = loggable_action(entry.params.get("Action"));
+        let method = &entry.method;
+        let path = entry.path.as_str();
+        let remote_addr = entry.remote_addr.map(|addr| addr.to_string());
+        let remote_addr = remote_addr.as_deref().unwrap_or("-");
+        let request_id = entry
+            .request_id
+            .as_ref()
+            .map(|id| id.0.as_str())
+            .unwrap_or("");
         if status >= 500 {
             tracing::error!(
                 target: "cumulo::ec2::access",

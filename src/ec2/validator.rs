@@ -116,63 +116,69 @@ fn malformed(rule: &IdRule, id: &str) -> Ec2Error {
     Ec2Error::new(rule.code, message)
 }
 
-/// The values of `name` and of `name.N` at the top of the tree.
-fn top_level_values<'a>(root: &'a Node, name: &str) -> Vec<&'a str> {
-    let Some(node) = root.get(name) else {
-        return Vec::new();
-    };
+/// The values of a top-level node: its own and those of its indexed children.
+fn node_values(node: &Node) -> impl Iterator<Item = &str> {
     node.value()
         .into_iter()
         .chain(node.items().filter_map(Node::value))
-        .collect()
 }
 
 /// Checks the shared argument rules of a request.
+///
+/// One pass over the top-level arguments: each is checked by the rule for its name, if
+/// there is one.
 pub fn validate(request: &Ec2Request) -> Result<(), Ec2Error> {
-    let root = request.args.root();
-    for rule in ID_RULES {
-        for id in top_level_values(root, rule.parameter) {
-            if !rule
-                .prefixes
-                .iter()
-                .any(|prefix| is_resource_id(id, prefix))
-            {
-                return Err(malformed(rule, id));
+    for (name, node) in request.args.root().named_children() {
+        if let Some(rule) = ID_RULES.iter().find(|rule| rule.parameter == name) {
+            for id in node_values(node) {
+                if !rule
+                    .prefixes
+                    .iter()
+                    .any(|prefix| is_resource_id(id, prefix))
+                {
+                    return Err(malformed(rule, id));
+                }
             }
+            continue;
         }
-    }
-    for address in top_level_values(root, "PublicIp") {
-        if address.parse::<Ipv4Addr>().is_err() {
-            return Err(Ec2Error::invalid_value(
-                "PublicIp",
-                address,
-                "Invalid IPv4 address.",
-            ));
-        }
-    }
-    if let Some(user_data) = root.str("UserData") {
-        let compact: String = user_data
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect();
-        if base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .is_err()
-        {
-            return Err(Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                "Invalid BASE64 encoding of user data.",
-            ));
-        }
-    }
-    for name in ["GroupName", "GroupDescription", "KeyName"] {
-        for value in top_level_values(root, name) {
-            if value.chars().count() > 255 {
-                return Err(Ec2Error::new(
-                    ErrorCode::InvalidParameterValue,
-                    format!("Value for parameter {name} is too long: at most 255 characters."),
-                ));
+        match name {
+            "PublicIp" => {
+                for address in node_values(node) {
+                    if address.parse::<Ipv4Addr>().is_err() {
+                        return Err(Ec2Error::invalid_value(
+                            "PublicIp",
+                            address,
+                            "Invalid IPv4 address.",
+                        ));
+                    }
+                }
             }
+            "UserData" => {
+                if let Some(user_data) = node.value() {
+                    let compact: String = user_data
+                        .chars()
+                        .filter(|c| !c.is_ascii_whitespace())
+                        .collect();
+                    if base64::engine::general_purpose::STANDARD
+                        .decode(compact.as_bytes())
+                        .is_err()
+                    {
+                        return Err(Ec2Error::new(
+                            ErrorCode::InvalidParameterValue,
+                            "Invalid BASE64 encoding of user data.",
+                        ));
+                    }
+                }
+            }
+            "GroupName" | "GroupDescription" | "KeyName" => {
+                if node_values(node).any(|value| value.chars().count() > 255) {
+                    return Err(Ec2Error::new(
+                        ErrorCode::InvalidParameterValue,
+                        format!("Value for parameter {name} is too long: at most 255 characters."),
+                    ));
+                }
+            }
+            _ => {}
         }
     }
     Ok(())
