@@ -170,13 +170,13 @@ pub fn validate(request: &Ec2Request) -> Result<(), Ec2Error> {
                     }
                 }
             }
-            "GroupName" | "GroupDescription" | "KeyName" => {
-                if node_values(node).any(|value| value.chars().count() > 255) {
-                    return Err(Ec2Error::new(
-                        ErrorCode::InvalidParameterValue,
-                        format!("Value for parameter {name} is too long: at most 255 characters."),
-                    ));
-                }
+            "GroupName" | "GroupDescription" | "KeyName"
+                if node_values(node).any(|value| value.chars().count() > 255) =>
+            {
+                return Err(Ec2Error::new(
+                    ErrorCode::InvalidParameterValue,
+                    format!("Value for parameter {name} is too long: at most 255 characters."),
+                ));
             }
             _ => {}
         }
