@@ -288,7 +288,11 @@ impl SigV4Request {
             path: request.path.to_owned(),
             query: request.query.to_owned(),
             headers,
-            payload_hash: hex::encode(Sha256::digest(request.body)),
+            payload_hash: {
+                let mut hex = [0u8; 64];
+                lower_hex(&Sha256::digest(request.body), &mut hex);
+                String::from_utf8_lossy(&hex).into_owned()
+            },
         })
     }
 
@@ -407,27 +411,51 @@ impl SigV4Request {
         normalize_path: bool,
         excluded_params: &[&str],
     ) -> bool {
-        // Task 1: canonical request
-        let canonical_request = assemble_canonical_request(
-            &self.method,
-            &canonical_uri(&self.path, normalize_path),
-            &canonical_query_string(&self.query, excluded_params),
-            &canonical_headers(&self.headers, &self.signed_headers),
-            &self.signed_headers.join(";"),
-            &self.payload_hash,
-        );
+        // Task 1: canonical request, hashed as it is laid out rather than built first.
+        let mut canonical_request = Sha256::new();
+        canonical_request.update(self.method.as_bytes());
+        canonical_request.update(b"\n");
+        canonical_request.update(canonical_uri(&self.path, normalize_path).as_bytes());
+        canonical_request.update(b"\n");
+        let query = canonical_query_string(&self.query, excluded_params);
+        canonical_request.update(query.as_bytes());
+        canonical_request.update(b"\n");
+        let headers = canonical_headers(&self.headers, &self.signed_headers);
+        canonical_request.update(headers.as_bytes());
+        canonical_request.update(b"\n");
+        for (index, name) in self.signed_headers.iter().enumerate() {
+            if index > 0 {
+                canonical_request.update(b";");
+            }
+            canonical_request.update(name.as_bytes());
+        }
+        canonical_request.update(b"\n");
+        canonical_request.update(self.payload_hash.as_bytes());
+        let mut hashed_canonical_request = [0u8; 64];
+        lower_hex(&canonical_request.finalize(), &mut hashed_canonical_request);
 
-        // Task 2: string to sign
-        let string_to_sign = string_to_sign(
-            &self.request_date,
-            &self.scope.to_string(),
-            &canonical_request,
-        );
-
-        // Task 4: signature, compared in constant time
+        // Task 2: string to sign, fed straight into task 4's HMAC.
         let mut mac = <HmacSha256 as KeyInit>::new_from_slice(signing_key)
             .expect("HMAC accepts keys of any length");
-        mac.update(string_to_sign.as_bytes());
+        for part in [
+            ALGORITHM.as_bytes(),
+            b"\n",
+            self.request_date.as_bytes(),
+            b"\n",
+            self.scope.date.as_bytes(),
+            b"/",
+            self.scope.region.as_bytes(),
+            b"/",
+            self.scope.service.as_bytes(),
+            b"/",
+            SCOPE_TERMINATOR.as_bytes(),
+            b"\n",
+            &hashed_canonical_request,
+        ] {
+            mac.update(part);
+        }
+
+        // Task 4: signature, compared in constant time
         mac.verify_slice(&self.signature).is_ok()
     }
 }
@@ -594,6 +622,15 @@ pub fn signing_key(secret: &[u8], date: &str, region: &str, service: &str) -> Ze
 /// The signature (SigV4 task 4): lower-case hex HMAC-SHA256 of the string to sign.
 pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
     hex::encode(*hmac_sha256(signing_key, string_to_sign.as_bytes()))
+}
+
+/// Writes `bytes` as lower-case hex into `out`, which holds twice as many bytes.
+fn lower_hex(bytes: &[u8], out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (byte, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0x0f)];
+    }
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> Zeroizing<[u8; 32]> {
