@@ -63,19 +63,31 @@ impl RequestId {
         let low = low_seed.wrapping_add(count);
         let high = (high & 0xffff_ffff_ffff_0fff) | 0x4000;
         let low = (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-        RequestId(format!(
-            "req-{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            high >> 32,
-            (high >> 16) & 0xffff,
-            high & 0xffff,
-            low >> 48,
-            low & 0xffff_ffff_ffff
-        ))
+        let mut id = String::with_capacity(40);
+        id.push_str("req-");
+        push_hex(&mut id, high >> 32, 8);
+        id.push('-');
+        push_hex(&mut id, (high >> 16) & 0xffff, 4);
+        id.push('-');
+        push_hex(&mut id, high & 0xffff, 4);
+        id.push('-');
+        push_hex(&mut id, low >> 48, 4);
+        id.push('-');
+        push_hex(&mut id, low & 0xffff_ffff_ffff, 12);
+        RequestId(id)
     }
 
     /// The id without its `req-` prefix, as AWS shows request ids.
     pub fn uuid(&self) -> &str {
         self.0.strip_prefix("req-").unwrap_or(&self.0)
+    }
+}
+
+/// Appends the `digits` low hex digits of `value`, zero-padded.
+fn push_hex(out: &mut String, value: u64, digits: u32) {
+    for position in (0..digits).rev() {
+        let nibble = (value >> (position * 4)) & 0xf;
+        out.push(char::from(b"0123456789abcdef"[nibble as usize]));
     }
 }
 
