@@ -184,9 +184,9 @@ impl<'de> serde::Deserialize<'de> for Text {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tag {
     /// The tag's key.
-    pub key: String,
+    pub key: Text,
     /// The tag's value (empty when none was given).
-    pub value: String,
+    pub value: Text,
 }
 
 impl ToXml for Tag {
@@ -202,8 +202,8 @@ impl Tag {
         node.list(path)
             .into_iter()
             .map(|item| Tag {
-                key: item.string("Key").unwrap_or_default(),
-                value: item.string("Value").unwrap_or_default(),
+                key: item.string("Key").map(Text::from).unwrap_or_default(),
+                value: item.string("Value").map(Text::from).unwrap_or_default(),
             })
             .collect()
     }
@@ -285,7 +285,7 @@ mod tests {
                     },
                     Tag {
                         key: "empty".into(),
-                        value: String::new()
+                        value: Text::default()
                     },
                 ],
             }]
