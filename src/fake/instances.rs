@@ -493,23 +493,16 @@ impl RenderContext {
 
     /// The reservations of `views`, in order, each with its instances of the page.
     fn reservations(&self, views: &[View<'_>]) -> Vec<Reservation> {
-        let mut reservations: Vec<Reservation> = Vec::new();
-        for view in views {
-            let instance = self.instance(view);
-            match reservations.last_mut() {
-                Some(last) if last.reservation_id == view.record.reservation_id => {
-                    last.instances.push(instance)
-                }
-                _ => reservations.push(Reservation {
-                    reservation_id: view.record.reservation_id.clone(),
-                    owner_id: view.record.network.owner_id.clone(),
-                    requester_id: None,
-                    groups: vec![],
-                    instances: vec![instance],
-                }),
-            }
-        }
-        reservations
+        views
+            .chunk_by(|a, b| a.record.reservation_id == b.record.reservation_id)
+            .map(|launch| Reservation {
+                reservation_id: launch[0].record.reservation_id.clone(),
+                owner_id: launch[0].record.network.owner_id.clone(),
+                requester_id: None,
+                groups: vec![],
+                instances: launch.iter().map(|view| self.instance(view)).collect(),
+            })
+            .collect()
     }
 
     /// The values of filter `name` for an instance.
