@@ -74,16 +74,18 @@ pub(crate) fn check_names(filters: &[Filter], known: &[&str], tags: bool) -> Res
 
 /// Whether a resource passes every filter. `values_of(name)` gives the resource's values
 /// for a filter name; a filter passes when one of its values matches one of them.
-pub(crate) fn matches_all<F>(filters: &[Filter], mut values_of: F) -> bool
+pub(crate) fn matches_all<F, V>(filters: &[Filter], mut values_of: F) -> bool
 where
-    F: FnMut(&str) -> Vec<String>,
+    F: FnMut(&str) -> Vec<V>,
+    V: AsRef<str>,
 {
     filters.iter().all(|filter| {
         let values = values_of(&filter.name);
-        filter
-            .values
-            .iter()
-            .any(|pattern| values.iter().any(|value| wildcard_match(pattern, value)))
+        filter.values.iter().any(|pattern| {
+            values
+                .iter()
+                .any(|value| wildcard_match(pattern, value.as_ref()))
+        })
     })
 }
 

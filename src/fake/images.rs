@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
-    BlockDeviceMapping, DescribeImagesInput, DescribeImagesOutput, EbsBlockDevice, Image, Tag,
+    BlockDeviceMapping, DescribeImagesInput, DescribeImagesOutput, EbsBlockDevice, Image, Tag, Text,
 };
 
 use super::filters;
 use super::ids::derived_id;
 use super::paging;
-use super::state::{ImageRecord, ImageTraits};
+use super::state::{ImageRecord, ImageTraits, Tags};
 
 /// Amazon's account, owner of Amazon Linux.
 pub(crate) const AMAZON_OWNER: &str = "137112412989";
@@ -150,7 +150,7 @@ pub(crate) fn catalog(region: &str) -> BTreeMap<String, ImageRecord> {
                     .into(),
                     boot_mode: entry.boot_mode.map(Into::into),
                 },
-                tags: BTreeMap::new(),
+                tags: Tags::new(),
             };
             (image.image_id.clone(), image)
         })
@@ -180,20 +180,20 @@ pub(crate) fn render(image: &ImageRecord) -> Image {
         creation_date: image.creation_date.clone(),
         is_public: image.public,
         product_codes: vec![],
-        architecture: image.traits.architecture.clone(),
+        architecture: image.traits.architecture.to_string(),
         image_type: image.image_type.clone(),
         kernel_id: image.kernel_id.clone(),
         ramdisk_id: image.ramdisk_id.clone(),
-        platform: image.traits.platform.clone(),
-        platform_details: Some(image.traits.platform_details.clone()),
-        usage_operation: Some(image.traits.usage_operation.clone()),
+        platform: image.traits.platform.as_deref().map(str::to_owned),
+        platform_details: Some(image.traits.platform_details.to_string()),
+        usage_operation: Some(image.traits.usage_operation.to_string()),
         image_owner_alias: image.owner_alias.clone(),
         name: Some(image.name.clone()),
         description: Some(image.description.clone()),
         root_device_type: "ebs".into(),
-        root_device_name: Some(image.traits.root_device_name.clone()),
+        root_device_name: Some(image.traits.root_device_name.to_string()),
         block_device_mappings: vec![BlockDeviceMapping {
-            device_name: Some(image.traits.root_device_name.clone()),
+            device_name: Some(image.traits.root_device_name.to_string()),
             virtual_name: None,
             no_device: None,
             ebs: Some(EbsBlockDevice {
@@ -207,18 +207,18 @@ pub(crate) fn render(image: &ImageRecord) -> Image {
                 kms_key_id: None,
             }),
         }],
-        virtualization_type: image.traits.virtualization_type.clone(),
+        virtualization_type: image.traits.virtualization_type.to_string(),
         tags: tag_list(&image.tags),
         hypervisor: "xen".into(),
         ena_support: Some(image.ena_support),
         sriov_net_support: Some("simple".into()),
-        boot_mode: image.traits.boot_mode.clone(),
+        boot_mode: image.traits.boot_mode.as_deref().map(str::to_owned),
         imds_support: None,
         deprecation_time: None,
     }
 }
 
-pub(crate) fn tag_list(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+pub(crate) fn tag_list(tags: &Tags) -> Vec<Tag> {
     tags.iter()
         .map(|(key, value)| Tag {
             key: key.clone(),
@@ -270,7 +270,7 @@ fn filter_values(image: &ImageRecord, name: &str) -> Vec<String> {
         "block-device-mapping.snapshot-id" => image.snapshot_id.iter().cloned().collect(),
         "block-device-mapping.volume-size" => vec![image.volume_size.to_string()],
         "block-device-mapping.volume-type" => one("gp3"),
-        "boot-mode" => image.traits.boot_mode.iter().cloned().collect(),
+        "boot-mode" => image.traits.boot_mode.iter().map(Text::to_string).collect(),
         "creation-date" => one(&image.creation_date),
         "description" => one(&image.description),
         "hypervisor" => one("xen"),
@@ -282,17 +282,22 @@ fn filter_values(image: &ImageRecord, name: &str) -> Vec<String> {
         "name" => one(&image.name),
         "owner-alias" => image.owner_alias.iter().cloned().collect(),
         "owner-id" => one(&image.owner_id),
-        "platform" => image.traits.platform.iter().cloned().collect(),
+        "platform" => image.traits.platform.iter().map(Text::to_string).collect(),
         "platform-details" => one(&image.traits.platform_details),
         "ramdisk-id" => image.ramdisk_id.iter().cloned().collect(),
         "root-device-type" => one("ebs"),
         "state" => one("available"),
-        "tag-key" => image.tags.keys().cloned().collect(),
-        "tag-value" => image.tags.values().cloned().collect(),
+        "tag-key" => image.tags.keys().map(Text::to_string).collect(),
+        "tag-value" => image.tags.values().map(Text::to_string).collect(),
         "usage-operation" => one(&image.traits.usage_operation),
         "virtualization-type" => one(&image.traits.virtualization_type),
         tag => match tag.strip_prefix("tag:") {
-            Some(key) => image.tags.get(key).cloned().into_iter().collect(),
+            Some(key) => image
+                .tags
+                .get(key)
+                .map(Text::to_string)
+                .into_iter()
+                .collect(),
             None => vec![],
         },
     }

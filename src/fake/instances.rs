@@ -14,7 +14,10 @@ use crate::ec2::model::*;
 
 use super::images::{self, tag_list};
 use super::regions::{self, DefaultNetwork};
-use super::state::{ClientTokenRecord, ImageTraits, InstanceRecord, ProjectRegion, RegionState};
+use super::state::{
+    ClientTokenRecord, ImageTraits, InstanceNetwork, InstanceRecord, ProjectRegion, PublicAddress,
+    RegionState, Tags,
+};
 use super::{FakeCloud, Scope, filters, ids, paging, tags};
 
 /// The largest user data AWS accepts, before base64.
@@ -247,33 +250,77 @@ pub(crate) struct View<'a> {
     pub(crate) state: InstanceStateName,
 }
 
-/// What rendering needs besides the instance.
-struct RenderContext<'a> {
-    scope: &'a Scope,
-    network: DefaultNetwork,
+/// The project's default network in a region as instance records keep it: written out
+/// once per launch call and shared by the instances it launches.
+struct LaunchNetwork {
+    owner_id: Text,
+    vpc_id: Text,
+    subnet_ids: Vec<Text>,
+    zone_names: Vec<Text>,
     private_domain: String,
     public_domain: String,
-    ipv6: bool,
+    network: DefaultNetwork,
 }
 
-impl<'a> RenderContext<'a> {
-    fn new(scope: &'a Scope, ipv6: bool) -> Self {
-        RenderContext {
-            network: scope.network(),
+impl LaunchNetwork {
+    fn new(scope: &Scope) -> Self {
+        let network = scope.network();
+        LaunchNetwork {
+            owner_id: scope.account.clone().into(),
+            vpc_id: network.vpc_id.clone().into(),
+            subnet_ids: network.subnet_ids.iter().map(Text::from).collect(),
+            zone_names: (0..regions::ZONE_LETTERS.len())
+                .map(|index| regions::zone_name(&scope.region, index).into())
+                .collect(),
             private_domain: regions::private_domain(&scope.region),
             public_domain: regions::public_domain(&scope.region),
-            scope,
-            ipv6,
+            network,
         }
     }
 
-    fn private_dns(&self, address: [u8; 4]) -> String {
-        format!("ip-{}.{}", dashed(address), self.private_domain)
+    fn instance(
+        &self,
+        zone_index: usize,
+        private_ip: [u8; 4],
+        public_ip: Option<[u8; 4]>,
+    ) -> InstanceNetwork {
+        InstanceNetwork {
+            owner_id: self.owner_id.clone(),
+            availability_zone: self.zone_names[zone_index].clone(),
+            vpc_id: self.vpc_id.clone(),
+            subnet_id: self.subnet_ids[zone_index].clone(),
+            private_ip_address: dotted(private_ip).into(),
+            private_dns_name: format!("ip-{}.{}", dashed(private_ip), self.private_domain).into(),
+            ipv6_address: self.network.ipv6_address(zone_index, private_ip).into(),
+            public: public_ip.map(|ip| public_address(&self.public_domain, ip)),
+        }
+    }
+}
+
+/// A public address and its name in `public_domain`.
+fn public_address(public_domain: &str, ip: [u8; 4]) -> PublicAddress {
+    PublicAddress {
+        ip_address: dotted(ip).into(),
+        dns_name: format!("ec2-{}.{}", dashed(ip), public_domain).into(),
+    }
+}
+
+/// How responses show instances: from what the records keep, mostly by sharing it.
+struct RenderContext {
+    ipv6: bool,
+}
+
+impl RenderContext {
+    fn new(ipv6: bool) -> Self {
+        RenderContext { ipv6 }
     }
 
-    fn public_ip(&self, view: &View<'_>) -> Option<[u8; 4]> {
+    /// The public address, which an instance holds only while pending or running.
+    fn public_address<'a>(&self, view: &View<'a>) -> Option<&'a PublicAddress> {
         match view.state {
-            InstanceStateName::Pending | InstanceStateName::Running => view.record.public_ip,
+            InstanceStateName::Pending | InstanceStateName::Running => {
+                view.record.network.public.as_ref()
+            }
             _ => None,
         }
     }
@@ -284,71 +331,70 @@ impl<'a> RenderContext<'a> {
             .iter()
             .map(|group_id| GroupIdentifier {
                 group_id: group_id.clone(),
-                group_name: "default".into(),
+                group_name: Text::from("default"),
             })
             .collect()
     }
 
     fn instance(&self, view: &View<'_>) -> Instance {
         let record = view.record;
+        let network = &record.network;
         let terminated = view.state == InstanceStateName::Terminated;
-        let zone = record.zone_index;
-        let public_ip = self.public_ip(view);
-        let association = public_ip.map(|ip| NetworkInterfaceAssociation {
-            public_ip: dotted(ip),
-            public_dns_name: format!("ec2-{}.{}", dashed(ip), self.public_domain),
-            ip_owner_id: "amazon".into(),
+        let public = self.public_address(view);
+        let association = public.map(|public| NetworkInterfaceAssociation {
+            public_ip: public.ip_address.clone(),
+            public_dns_name: public.dns_name.clone(),
+            ip_owner_id: Text::from("amazon"),
         });
-        let private_dns = self.private_dns(record.private_ip);
         let network_interfaces = if terminated {
             vec![]
         } else {
             vec![InstanceNetworkInterface {
                 network_interface_id: record.network_interface_id.clone(),
-                subnet_id: self.network.subnet_ids[zone].clone(),
-                vpc_id: self.network.vpc_id.clone(),
-                description: String::new(),
-                owner_id: self.scope.account.clone(),
-                status: "in-use".into(),
+                subnet_id: network.subnet_id.clone(),
+                vpc_id: network.vpc_id.clone(),
+                description: Text::default(),
+                owner_id: network.owner_id.clone(),
+                status: Text::from("in-use"),
                 mac_address: record.mac_address.clone(),
-                private_ip_address: dotted(record.private_ip),
-                private_dns_name: private_dns.clone(),
+                private_ip_address: network.private_ip_address.clone(),
+                private_dns_name: network.private_dns_name.clone(),
                 source_dest_check: record.source_dest_check,
                 groups: self.groups(record),
                 attachment: NetworkInterfaceAttachment {
                     attachment_id: record.attachment_id.clone(),
                     device_index: 0,
-                    status: "attached".into(),
+                    status: Text::from("attached"),
                     attach_time: record.launch_time,
                     delete_on_termination: true,
                     network_card_index: 0,
                 },
                 association: association.clone(),
                 private_ip_addresses: vec![InstancePrivateIpAddress {
-                    private_ip_address: dotted(record.private_ip),
-                    private_dns_name: private_dns.clone(),
+                    private_ip_address: network.private_ip_address.clone(),
+                    private_dns_name: network.private_dns_name.clone(),
                     primary: true,
                     association: association.clone(),
                 }],
                 ipv6_addresses: if self.ipv6 {
                     vec![InstanceIpv6Address {
-                        ipv6_address: self.network.ipv6_address(zone, record.private_ip),
+                        ipv6_address: network.ipv6_address.clone(),
                     }]
                 } else {
                     vec![]
                 },
-                interface_type: "interface".into(),
+                interface_type: Text::from("interface"),
             }]
         };
         let state_reason = match view.state {
             InstanceStateName::Pending => Some(StateReason {
-                code: "pending".into(),
-                message: "pending".into(),
+                code: Text::from("pending"),
+                message: Text::from("pending"),
             }),
             InstanceStateName::Running => None,
             _ => Some(StateReason {
-                code: "Client.UserInitiatedShutdown".into(),
-                message: "Client.UserInitiatedShutdown: User initiated shutdown".into(),
+                code: Text::from("Client.UserInitiatedShutdown"),
+                message: Text::from("Client.UserInitiatedShutdown: User initiated shutdown"),
             }),
         };
         let cpu = instance_type_info(&record.instance_type);
@@ -357,13 +403,12 @@ impl<'a> RenderContext<'a> {
             image_id: record.image_id.clone(),
             state: view.state,
             private_dns_name: if terminated {
-                String::new()
+                Text::default()
             } else {
-                private_dns
+                network.private_dns_name.clone()
             },
-            dns_name: association
-                .as_ref()
-                .map(|a| a.public_dns_name.clone())
+            dns_name: public
+                .map(|public| public.dns_name.clone())
                 .unwrap_or_default(),
             reason: record.transition_reason.clone(),
             key_name: record.key_name.clone(),
@@ -372,23 +417,22 @@ impl<'a> RenderContext<'a> {
             instance_type: record.instance_type.clone(),
             launch_time: record.launch_time,
             placement: Placement {
-                availability_zone: regions::zone_name(&self.scope.region, zone),
+                availability_zone: network.availability_zone.clone(),
                 group_name: record.placement_group.clone(),
                 tenancy: record.tenancy.clone(),
             },
             kernel_id: record.kernel_id.clone(),
             ramdisk_id: record.ramdisk_id.clone(),
             platform: record.image.platform.clone(),
-            monitoring_state: if record.monitoring {
+            monitoring_state: Text::from(if record.monitoring {
                 "enabled"
             } else {
                 "disabled"
-            }
-            .into(),
-            subnet_id: (!terminated).then(|| self.network.subnet_ids[zone].clone()),
-            vpc_id: (!terminated).then(|| self.network.vpc_id.clone()),
-            private_ip_address: (!terminated).then(|| dotted(record.private_ip)),
-            ip_address: public_ip.map(dotted),
+            }),
+            subnet_id: (!terminated).then(|| network.subnet_id.clone()),
+            vpc_id: (!terminated).then(|| network.vpc_id.clone()),
+            private_ip_address: (!terminated).then(|| network.private_ip_address.clone()),
+            ip_address: public.map(|public| public.ip_address.clone()),
             source_dest_check: record.source_dest_check,
             groups: if terminated {
                 vec![]
@@ -397,7 +441,7 @@ impl<'a> RenderContext<'a> {
             },
             state_reason,
             architecture: record.image.architecture.clone(),
-            root_device_type: "ebs".into(),
+            root_device_type: Text::from("ebs"),
             root_device_name: record.image.root_device_name.clone(),
             block_device_mappings: if terminated {
                 vec![]
@@ -405,7 +449,7 @@ impl<'a> RenderContext<'a> {
                 vec![InstanceBlockDeviceMapping {
                     device_name: record.image.root_device_name.clone(),
                     volume_id: record.root_volume_id.clone(),
-                    status: "attached".into(),
+                    status: Text::from("attached"),
                     attach_time: Some(record.launch_time),
                     delete_on_termination: true,
                 }]
@@ -413,129 +457,118 @@ impl<'a> RenderContext<'a> {
             virtualization_type: record.image.virtualization_type.clone(),
             client_token: record.client_token.clone().unwrap_or_default(),
             tags: tag_list(&record.tags),
-            hypervisor: "xen".into(),
+            hypervisor: Text::from("xen"),
             network_interfaces,
             iam_instance_profile: record.iam_instance_profile.as_ref().map(|name| {
                 IamInstanceProfile {
-                    arn: format!(
-                        "arn:aws:iam::{}:instance-profile/{name}",
-                        self.scope.account
-                    ),
-                    id: ids::derived_id("AIPA", name).to_uppercase(),
+                    arn: format!("arn:aws:iam::{}:instance-profile/{name}", network.owner_id)
+                        .into(),
+                    id: ids::derived_id("AIPA", name).to_uppercase().into(),
                 }
             }),
             ebs_optimized: record.ebs_optimized,
             ena_support: record.ena_support,
             cpu_core_count: cpu.as_ref().map_or(1, |cpu| cpu.cores),
             cpu_threads_per_core: cpu.as_ref().map_or(1, |cpu| cpu.threads_per_core),
-            capacity_reservation_preference: "open".into(),
+            capacity_reservation_preference: Text::from("open"),
             hibernation_configured: record.hibernation,
             enclave_enabled: record.enclave,
             metadata_options: InstanceMetadataOptions {
                 http_tokens: record.http_tokens.clone(),
                 ..InstanceMetadataOptions::default()
             },
-            auto_recovery: "default".into(),
+            auto_recovery: Text::from("default"),
             boot_mode: record.image.boot_mode.clone(),
-            current_instance_boot_mode: Some(
-                match record.image.boot_mode.as_deref() {
-                    Some("uefi") => "uefi",
-                    _ => "legacy-bios",
-                }
-                .into(),
-            ),
+            current_instance_boot_mode: Some(Text::from(match record.image.boot_mode.as_deref() {
+                Some("uefi") => "uefi",
+                _ => "legacy-bios",
+            })),
             platform_details: record.image.platform_details.clone(),
             usage_operation: record.image.usage_operation.clone(),
             usage_operation_update_time: record.launch_time,
-            hostname_type: "ip-name".into(),
-            ipv6_address: self
-                .ipv6
-                .then(|| self.network.ipv6_address(zone, record.private_ip))
-                .filter(|_| !terminated),
+            hostname_type: Text::from("ip-name"),
+            ipv6_address: (self.ipv6 && !terminated).then(|| network.ipv6_address.clone()),
         }
     }
 
     /// The reservations of `views`, in order, each with its instances of the page.
     fn reservations(&self, views: &[View<'_>]) -> Vec<Reservation> {
-        let mut reservations: Vec<Reservation> = Vec::new();
-        for view in views {
-            let instance = self.instance(view);
-            match reservations.last_mut() {
-                Some(last) if last.reservation_id == view.record.reservation_id => {
-                    last.instances.push(instance)
-                }
-                _ => reservations.push(Reservation {
-                    reservation_id: view.record.reservation_id.clone(),
-                    owner_id: self.scope.account.clone(),
-                    requester_id: None,
-                    groups: vec![],
-                    instances: vec![instance],
-                }),
-            }
-        }
-        reservations
+        views
+            .chunk_by(|a, b| a.record.reservation_id == b.record.reservation_id)
+            .map(|launch| Reservation {
+                reservation_id: launch[0].record.reservation_id.clone(),
+                owner_id: launch[0].record.network.owner_id.clone(),
+                requester_id: None,
+                groups: vec![],
+                instances: launch.iter().map(|view| self.instance(view)).collect(),
+            })
+            .collect()
     }
 
     /// The values of filter `name` for an instance.
-    fn filter_values(&self, view: &View<'_>, name: &str) -> Vec<String> {
+    fn filter_values(&self, view: &View<'_>, name: &str) -> Vec<Text> {
         let record = view.record;
-        let one = |value: String| vec![value];
+        let network = &record.network;
+        let one = |value: &Text| vec![value.clone()];
         let terminated = view.state == InstanceStateName::Terminated;
         match name {
-            "instance-id" => one(record.instance_id.clone()),
-            "instance-state-name" => one(view.state.as_str().into()),
-            "instance-state-code" => one(view.state.code().to_string()),
-            "instance-type" => one(record.instance_type.clone()),
+            "instance-id" => one(&record.instance_id),
+            "instance-state-name" => vec![Text::from(view.state.as_str())],
+            "instance-state-code" => vec![view.state.code().to_string().into()],
+            "instance-type" => one(&record.instance_type),
             "key-name" => record.key_name.iter().cloned().collect(),
-            "availability-zone" => one(regions::zone_name(&self.scope.region, record.zone_index)),
-            "image-id" => one(record.image_id.clone()),
-            "reservation-id" => one(record.reservation_id.clone()),
+            "availability-zone" => one(&network.availability_zone),
+            "image-id" => one(&record.image_id),
+            "reservation-id" => one(&record.reservation_id),
             "private-ip-address" | "network-interface.addresses.private-ip-address" => {
                 if terminated {
                     vec![]
                 } else {
-                    one(dotted(record.private_ip))
+                    one(&network.private_ip_address)
                 }
             }
             "private-dns-name" => {
                 if terminated {
                     vec![]
                 } else {
-                    one(self.private_dns(record.private_ip))
+                    one(&network.private_dns_name)
                 }
             }
-            "ip-address" => self.public_ip(view).map(dotted).into_iter().collect(),
-            "dns-name" => self
-                .public_ip(view)
-                .map(|ip| format!("ec2-{}.{}", dashed(ip), self.public_domain))
+            "ip-address" => self
+                .public_address(view)
+                .map(|public| public.ip_address.clone())
                 .into_iter()
                 .collect(),
-            "vpc-id" if !terminated => one(self.network.vpc_id.clone()),
-            "subnet-id" if !terminated => one(self.network.subnet_ids[record.zone_index].clone()),
+            "dns-name" => self
+                .public_address(view)
+                .map(|public| public.dns_name.clone())
+                .into_iter()
+                .collect(),
+            "vpc-id" if !terminated => one(&network.vpc_id),
+            "subnet-id" if !terminated => one(&network.subnet_id),
             "group-id" | "instance.group-id" if !terminated => record.group_ids.clone(),
-            "group-name" | "instance.group-name" if !terminated => one("default".into()),
+            "group-name" | "instance.group-name" if !terminated => vec![Text::from("default")],
             "network-interface.network-interface-id" if !terminated => {
-                one(record.network_interface_id.clone())
+                one(&record.network_interface_id)
             }
-            "owner-id" => one(self.scope.account.clone()),
+            "owner-id" => one(&network.owner_id),
             "client-token" => record.client_token.iter().cloned().collect(),
-            "launch-time" => one(crate::ec2::xml::format_timestamp(record.launch_time)),
-            "architecture" => one(record.image.architecture.clone()),
-            "root-device-type" => one("ebs".into()),
-            "root-device-name" => one(record.image.root_device_name.clone()),
-            "virtualization-type" => one(record.image.virtualization_type.clone()),
-            "hypervisor" => one("xen".into()),
-            "tenancy" => one(record.tenancy.clone()),
-            "placement-group-name" => one(record.placement_group.clone()),
+            "launch-time" => vec![crate::ec2::xml::format_timestamp(record.launch_time).into()],
+            "architecture" => one(&record.image.architecture),
+            "root-device-type" => vec![Text::from("ebs")],
+            "root-device-name" => one(&record.image.root_device_name),
+            "virtualization-type" => one(&record.image.virtualization_type),
+            "hypervisor" => vec![Text::from("xen")],
+            "tenancy" => one(&record.tenancy),
+            "placement-group-name" => one(&record.placement_group),
             "platform" => record.image.platform.iter().cloned().collect(),
-            "monitoring-state" => one(if record.monitoring {
+            "monitoring-state" => vec![Text::from(if record.monitoring {
                 "enabled"
             } else {
                 "disabled"
-            }
-            .into()),
-            "ami-launch-index" => one(record.launch_index.to_string()),
-            "block-device-mapping.volume-id" if !terminated => one(record.root_volume_id.clone()),
+            })],
+            "ami-launch-index" => vec![record.launch_index.to_string().into()],
+            "block-device-mapping.volume-id" if !terminated => one(&record.root_volume_id),
             "tag-key" => record.tags.keys().cloned().collect(),
             "tag-value" => record.tags.values().cloned().collect(),
             other => match other.strip_prefix("tag:") {
@@ -651,16 +684,16 @@ fn project_entry<'a>(region: &'a mut RegionState, scope: &Scope) -> &'a mut Proj
 
 /// What RunInstances settled before creating anything.
 struct Launch {
-    image_id: String,
+    image_id: Text,
     traits: ImageTraits,
-    kernel_id: Option<String>,
-    ramdisk_id: Option<String>,
-    instance_type: String,
+    kernel_id: Option<Text>,
+    ramdisk_id: Option<Text>,
+    instance_type: Text,
     zone_index: usize,
-    group_ids: Vec<String>,
+    group_ids: Vec<Text>,
     private_ip: Option<[u8; 4]>,
     public_ip: bool,
-    instance_tags: BTreeMap<String, String>,
+    instance_tags: Tags,
 }
 
 fn plan_launch(
@@ -705,8 +738,8 @@ fn plan_launch(
     let (traits, kernel_id, ramdisk_id) = match image {
         Some(image) => (
             image.traits.clone(),
-            image.kernel_id.clone(),
-            image.ramdisk_id.clone(),
+            image.kernel_id.clone().map(Text::from),
+            image.ramdisk_id.clone().map(Text::from),
         ),
         None if cloud.allows_unknown_images() && ids::is_well_formed(&image_id, "ami-") => {
             (ImageTraits::default(), None, None)
@@ -855,7 +888,7 @@ fn plan_launch(
             "Expecting 'default', 'dedicated' or 'host'.",
         ));
     }
-    let mut instance_tags = BTreeMap::new();
+    let mut instance_tags = Tags::new();
     for specification in &input.tag_specifications {
         match specification.resource_type.as_str() {
             "instance" => tags::apply(&mut instance_tags, &specification.tags)?,
@@ -872,13 +905,13 @@ fn plan_launch(
     }
 
     Ok(Launch {
-        image_id,
+        image_id: image_id.into(),
         traits,
-        kernel_id: input.kernel_id.clone().or(kernel_id),
-        ramdisk_id: input.ramdisk_id.clone().or(ramdisk_id),
-        instance_type,
+        kernel_id: input.kernel_id.clone().map(Text::from).or(kernel_id),
+        ramdisk_id: input.ramdisk_id.clone().map(Text::from).or(ramdisk_id),
+        instance_type: instance_type.into(),
         zone_index,
-        group_ids,
+        group_ids: group_ids.into_iter().map(Text::from).collect(),
         private_ip,
         public_ip,
         instance_tags,
@@ -918,7 +951,7 @@ pub(crate) fn run(
                     ),
                 ));
             }
-            let context = RenderContext::new(scope, false);
+            let context = RenderContext::new(false);
             let views: Vec<View<'_>> = repeat
                 .instance_ids
                 .iter()
@@ -930,8 +963,8 @@ pub(crate) fn run(
                 .collect();
             let mut reservations = context.reservations(&views);
             let reservation = reservations.pop().unwrap_or_else(|| Reservation {
-                reservation_id: repeat.reservation_id.clone(),
-                owner_id: scope.account.clone(),
+                reservation_id: repeat.reservation_id.clone().into(),
+                owner_id: scope.account.clone().into(),
                 ..Reservation::default()
             });
             return Ok(RunInstancesOutput { reservation });
@@ -978,20 +1011,22 @@ pub(crate) fn run(
     let count = input.max_count.min(available) as usize;
 
     // Launch.
-    let reservation_id = ids::random_id("r-");
+    let reservation_id = Text::from(ids::random_id("r-"));
+    let network = LaunchNetwork::new(scope);
     let mut launched = Vec::with_capacity(count);
     for launch_index in 0..count {
         let record = new_record(
             &mut state.next_launch_seq,
             region,
             scope,
+            &network,
             &launch,
             input,
             &reservation_id,
             launch_index as i64,
             now,
         );
-        launched.push(record.instance_id.clone());
+        launched.push(record.instance_id.to_string());
         insert(region, scope, record);
     }
     if let Some(token) = &input.client_token {
@@ -999,13 +1034,13 @@ pub(crate) fn run(
             token.clone(),
             ClientTokenRecord {
                 parameters: digest,
-                reservation_id: reservation_id.clone(),
+                reservation_id: reservation_id.to_string(),
                 instance_ids: launched.clone(),
             },
         );
     }
 
-    let context = RenderContext::new(scope, false);
+    let context = RenderContext::new(false);
     let instances = launched
         .iter()
         .filter_map(|id| region.instances.get(id))
@@ -1019,7 +1054,7 @@ pub(crate) fn run(
     Ok(RunInstancesOutput {
         reservation: Reservation {
             reservation_id,
-            owner_id: scope.account.clone(),
+            owner_id: network.owner_id.clone(),
             requester_id: None,
             groups: vec![],
             instances,
@@ -1032,9 +1067,10 @@ fn new_record(
     next_launch_seq: &mut u64,
     region: &mut RegionState,
     scope: &Scope,
+    network: &LaunchNetwork,
     launch: &Launch,
     input: &RunInstancesInput,
-    reservation_id: &str,
+    reservation_id: &Text,
     launch_index: i64,
     now: OffsetDateTime,
 ) -> InstanceRecord {
@@ -1058,27 +1094,29 @@ fn new_record(
             (number & 0xff) as u8,
         ]
     });
+    let public_ip = launch.public_ip.then(random_public_ip);
     InstanceRecord {
-        instance_id,
+        instance_id: instance_id.into(),
         project_id: scope.project.clone(),
-        reservation_id: reservation_id.into(),
+        reservation_id: reservation_id.clone(),
         launch_seq,
         launch_index,
         image_id: launch.image_id.clone(),
         instance_type: launch.instance_type.clone(),
-        key_name: input.key_name.clone(),
+        key_name: input.key_name.clone().map(Text::from),
         zone_index: launch.zone_index,
         private_ip,
-        public_ip: launch.public_ip.then(random_public_ip),
-        mac_address: random_mac(),
-        network_interface_id: ids::random_id("eni-"),
-        attachment_id: ids::random_id("eni-attach-"),
-        root_volume_id: ids::random_id("vol-"),
+        public_ip,
+        network: network.instance(launch.zone_index, private_ip, public_ip),
+        mac_address: random_mac().into(),
+        network_interface_id: ids::random_id("eni-").into(),
+        attachment_id: ids::random_id("eni-attach-").into(),
+        root_volume_id: ids::random_id("vol-").into(),
         group_ids: launch.group_ids.clone(),
         user_data: input.user_data.as_ref().map(|data| data.0.clone()),
         tags: launch.instance_tags.clone(),
         launch_time: now,
-        client_token: input.client_token.clone(),
+        client_token: input.client_token.clone().map(Text::from),
         disable_api_termination: input.disable_api_termination.unwrap_or(false),
         disable_api_stop: input.disable_api_stop.unwrap_or(false),
         shutdown_behavior: input
@@ -1096,8 +1134,13 @@ fn new_record(
             .placement
             .tenancy
             .clone()
-            .unwrap_or_else(|| "default".into()),
-        placement_group: input.placement.group_name.clone().unwrap_or_default(),
+            .map_or(Text::from("default"), Text::from),
+        placement_group: input
+            .placement
+            .group_name
+            .clone()
+            .map(Text::from)
+            .unwrap_or_default(),
         iam_instance_profile: input.iam_instance_profile.as_ref().and_then(|profile| {
             profile.name.clone().or_else(|| {
                 profile
@@ -1110,13 +1153,13 @@ fn new_record(
             .metadata_options
             .as_ref()
             .and_then(|options| options.http_tokens.clone())
-            .unwrap_or_else(|| "required".into()),
+            .map_or(Text::from("required"), Text::from),
         hibernation: input.hibernation_configured.unwrap_or(false),
         enclave: input.enclave_enabled.unwrap_or(false),
         image: launch.traits.clone(),
         state: InstanceStateName::Pending,
         changed_at: now,
-        transition_reason: String::new(),
+        transition_reason: Text::default(),
     }
 }
 
@@ -1124,9 +1167,11 @@ fn insert(region: &mut RegionState, scope: &Scope, record: InstanceRecord) {
     let project = project_entry(region, scope);
     project
         .launch_order
-        .insert(record.launch_seq, record.instance_id.clone());
+        .insert(record.launch_seq, record.instance_id.to_string());
     project.active_instances += 1;
-    region.instances.insert(record.instance_id.clone(), record);
+    region
+        .instances
+        .insert(record.instance_id.to_string(), record);
 }
 
 /// Adds `count` running instances without validation, for benchmarks.
@@ -1141,19 +1186,20 @@ pub(crate) fn seed(cloud: &FakeCloud, scope: &Scope, count: usize) -> Vec<String
         .images
         .values()
         .next()
-        .map(|image| (image.image_id.clone(), image.traits.clone()))
-        .unwrap_or_else(|| ("ami-00000000000000000".into(), ImageTraits::default()));
-    let network = scope.network();
+        .map(|image| (Text::from(&image.image_id), image.traits.clone()))
+        .unwrap_or_else(|| (Text::from("ami-00000000000000000"), ImageTraits::default()));
+    let network = LaunchNetwork::new(scope);
+    let group_id = Text::from(network.network.security_group_id.clone());
     let input = RunInstancesInput {
         min_count: 1,
         max_count: 1,
         ..RunInstancesInput::default()
     };
     let mut launched = Vec::with_capacity(count);
-    let mut reservation_id = String::new();
+    let mut reservation_id = Text::default();
     for index in 0..count {
         if index % 10 == 0 {
-            reservation_id = ids::random_id("r-");
+            reservation_id = ids::random_id("r-").into();
         }
         let launch = Launch {
             image_id: image_id.clone(),
@@ -1162,15 +1208,16 @@ pub(crate) fn seed(cloud: &FakeCloud, scope: &Scope, count: usize) -> Vec<String
             ramdisk_id: None,
             instance_type: "t2.micro".into(),
             zone_index: index % regions::ZONE_LETTERS.len(),
-            group_ids: vec![network.security_group_id.clone()],
+            group_ids: vec![group_id.clone()],
             private_ip: None,
             public_ip: true,
-            instance_tags: BTreeMap::new(),
+            instance_tags: Tags::new(),
         };
         let mut record = new_record(
             &mut state.next_launch_seq,
             region,
             scope,
+            &network,
             &launch,
             &input,
             &reservation_id,
@@ -1178,7 +1225,7 @@ pub(crate) fn seed(cloud: &FakeCloud, scope: &Scope, count: usize) -> Vec<String
             now,
         );
         record.state = InstanceStateName::Running;
-        launched.push(record.instance_id.clone());
+        launched.push(record.instance_id.to_string());
         insert(region, scope, record);
     }
     launched
@@ -1210,7 +1257,7 @@ pub(crate) fn describe(
     let delay = cloud.transition_delay();
     let state = cloud.read();
     let region = &state.regions[&scope.region];
-    let context = RenderContext::new(scope, ipv6);
+    let context = RenderContext::new(ipv6);
     let view = |record| View {
         record,
         state: record.state_at(now, delay),
@@ -1320,6 +1367,7 @@ pub(crate) fn change(
 ) -> Result<Vec<InstanceStateChange>, Ec2Error> {
     let now = cloud.config_clock_now();
     let delay = cloud.transition_delay();
+    let public_domain = regions::public_domain(&scope.region);
     let mut state = cloud.write();
     let region = state
         .regions
@@ -1354,17 +1402,19 @@ pub(crate) fn change(
             record.changed_at = now;
             match to {
                 InstanceStateName::Pending => {
-                    record.transition_reason = String::new();
+                    record.transition_reason = Text::default();
                     record.launch_time = now;
                     if record.public_ip.is_some() {
-                        record.public_ip = Some(random_public_ip());
+                        let ip = random_public_ip();
+                        record.public_ip = Some(ip);
+                        record.network.public = Some(public_address(&public_domain, ip));
                     }
                 }
-                _ => record.transition_reason = user_initiated(now),
+                _ => record.transition_reason = user_initiated(now).into(),
             }
         }
         changes.push(InstanceStateChange {
-            instance_id: id.clone(),
+            instance_id: record.instance_id.clone(),
             current_state: to,
             previous_state: from,
         });
@@ -1404,7 +1454,7 @@ pub(crate) fn console_output(
         id = record.instance_id,
     );
     Ok(GetConsoleOutputOutput {
-        instance_id: record.instance_id.clone(),
+        instance_id: record.instance_id.to_string(),
         timestamp: now,
         output: STANDARD.encode(log),
     })
@@ -1422,19 +1472,19 @@ pub(crate) fn describe_attribute(
     let region = &state.regions[&scope.region];
     let record =
         owned(region, scope, &input.instance_id).ok_or_else(|| not_found(&[&input.instance_id]))?;
-    let context = RenderContext::new(scope, false);
+    let context = RenderContext::new(false);
     use InstanceAttributeName as N;
     use InstanceAttributeValue as V;
     let value = match input.attribute {
-        N::InstanceType => V::InstanceType(record.instance_type.clone()),
-        N::Kernel => V::Kernel(record.kernel_id.clone()),
-        N::Ramdisk => V::Ramdisk(record.ramdisk_id.clone()),
+        N::InstanceType => V::InstanceType(record.instance_type.to_string()),
+        N::Kernel => V::Kernel(record.kernel_id.as_deref().map(str::to_owned)),
+        N::Ramdisk => V::Ramdisk(record.ramdisk_id.as_deref().map(str::to_owned)),
         N::UserData => V::UserData(record.user_data.clone().map(UserData)),
         N::DisableApiTermination => V::DisableApiTermination(record.disable_api_termination),
         N::InstanceInitiatedShutdownBehavior => {
             V::InstanceInitiatedShutdownBehavior(record.shutdown_behavior.clone())
         }
-        N::RootDeviceName => V::RootDeviceName(record.image.root_device_name.clone()),
+        N::RootDeviceName => V::RootDeviceName(record.image.root_device_name.to_string()),
         N::BlockDeviceMapping => {
             let instance = context.instance(&View {
                 record,
@@ -1452,7 +1502,7 @@ pub(crate) fn describe_attribute(
         N::DisableApiStop => V::DisableApiStop(record.disable_api_stop),
     };
     Ok(DescribeInstanceAttributeOutput {
-        instance_id: record.instance_id.clone(),
+        instance_id: record.instance_id.to_string(),
         value,
     })
 }
@@ -1523,16 +1573,16 @@ pub(crate) fn modify_attribute(
         .get_mut(&input.instance_id)
         .ok_or_else(Ec2Error::internal)?;
     if let Some(value) = &input.instance_type {
-        record.instance_type = value.clone();
+        record.instance_type = value.clone().into();
     }
     if let Some(value) = &input.user_data {
         record.user_data = Some(value.0.clone());
     }
     if let Some(value) = &input.kernel {
-        record.kernel_id = Some(value.clone());
+        record.kernel_id = Some(value.clone().into());
     }
     if let Some(value) = &input.ramdisk {
-        record.ramdisk_id = Some(value.clone());
+        record.ramdisk_id = Some(value.clone().into());
     }
     if let Some(value) = input.disable_api_termination {
         record.disable_api_termination = value;
@@ -1556,7 +1606,7 @@ pub(crate) fn modify_attribute(
         record.sriov_net_support = Some(value.clone());
     }
     if let Some(groups) = groups {
-        record.group_ids = groups;
+        record.group_ids = groups.into_iter().map(Text::from).collect();
     }
     Ok(())
 }
@@ -1589,11 +1639,11 @@ pub(crate) fn describe_status(
     let status_of = |record: &InstanceRecord| {
         let state = record.state_at(now, delay);
         let summary = |running: bool| InstanceStatusSummary {
-            status: if running { "ok" } else { "not-applicable" }.into(),
+            status: Text::from(if running { "ok" } else { "not-applicable" }),
             details: if running {
                 vec![InstanceStatusDetails {
-                    name: "reachability".into(),
-                    status: "passed".into(),
+                    name: Text::from("reachability"),
+                    status: Text::from("passed"),
                 }]
             } else {
                 vec![]
@@ -1602,8 +1652,8 @@ pub(crate) fn describe_status(
         let running = state == InstanceStateName::Running;
         InstanceStatus {
             instance_id: record.instance_id.clone(),
-            availability_zone: regions::zone_name(&scope.region, record.zone_index),
-            availability_zone_id: Some(regions::zone_id(&scope.region, record.zone_index)),
+            availability_zone: record.network.availability_zone.clone(),
+            availability_zone_id: Some(regions::zone_id(&scope.region, record.zone_index).into()),
             state,
             system_status: summary(running),
             instance_status: summary(running),
@@ -1614,8 +1664,8 @@ pub(crate) fn describe_status(
             && filters::matches_all(&input.filters, |name| {
                 vec![match name {
                     "availability-zone" => status.availability_zone.clone(),
-                    "instance-state-name" => status.state.as_str().into(),
-                    "instance-state-code" => status.state.code().to_string(),
+                    "instance-state-name" => Text::from(status.state.as_str()),
+                    "instance-state-code" => status.state.code().to_string().into(),
                     "system-status.status" => status.system_status.status.clone(),
                     "instance-status.status" => status.instance_status.status.clone(),
                     _ => match status.instance_status.details.first() {

@@ -7,12 +7,12 @@ use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
     CreateKeyPairInput, CreateKeyPairOutput, DeleteKeyPairInput, DeleteKeyPairOutput,
     DescribeKeyPairsInput, DescribeKeyPairsOutput, ImportKeyPairInput, ImportKeyPairOutput,
-    KeyPairInfo, TagSpecification,
+    KeyPairInfo, TagSpecification, Text,
 };
 
 use super::images::tag_list;
 use super::keys::{self, KeyFormat, KeyType};
-use super::state::{KeyPairRecord, ProjectRegion};
+use super::state::{KeyPairRecord, ProjectRegion, Tags};
 use super::{FakeCloud, Scope, filters, ids, tags};
 
 const KEY_PAIR_FILTERS: &[&str] = &[
@@ -43,10 +43,8 @@ fn duplicate(key_name: &str) -> Ec2Error {
 }
 
 /// The tags of `key-pair` tag specifications; other resource types are refused.
-fn key_pair_tags(
-    specifications: &[TagSpecification],
-) -> Result<BTreeMap<String, String>, Ec2Error> {
-    let mut applied = BTreeMap::new();
+fn key_pair_tags(specifications: &[TagSpecification]) -> Result<Tags, Ec2Error> {
+    let mut applied = Tags::new();
     for specification in specifications {
         if specification.resource_type != "key-pair" {
             return Err(Ec2Error::new(
@@ -242,10 +240,15 @@ pub(crate) fn describe(
                     "key-pair-id" => vec![key_pair.key_pair_id.clone()],
                     "fingerprint" => vec![key_pair.fingerprint.clone()],
                     "key-type" => vec![key_pair.key_type.clone()],
-                    "tag-key" => key_pair.tags.keys().cloned().collect(),
-                    "tag-value" => key_pair.tags.values().cloned().collect(),
+                    "tag-key" => key_pair.tags.keys().map(Text::to_string).collect(),
+                    "tag-value" => key_pair.tags.values().map(Text::to_string).collect(),
                     other => match other.strip_prefix("tag:") {
-                        Some(key) => key_pair.tags.get(key).cloned().into_iter().collect(),
+                        Some(key) => key_pair
+                            .tags
+                            .get(key)
+                            .map(Text::to_string)
+                            .into_iter()
+                            .collect(),
                         None => vec![],
                     },
                 })

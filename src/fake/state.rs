@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::ec2::model::InstanceStateName;
+use crate::ec2::model::{InstanceStateName, Text};
 
 /// Everything the fake knows, by region.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -43,6 +43,9 @@ pub(crate) struct ProjectRegion {
     pub(crate) key_pairs: BTreeMap<String, KeyPairRecord>,
 }
 
+/// The tags of a resource, by key.
+pub(crate) type Tags = BTreeMap<Text, Text>;
+
 /// What a ClientToken launched, and with which parameters.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ClientTokenRecord {
@@ -59,27 +62,29 @@ pub(crate) struct ClientTokenRecord {
 /// the transition delay has passed.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct InstanceRecord {
-    pub(crate) instance_id: String,
+    pub(crate) instance_id: Text,
     pub(crate) project_id: String,
-    pub(crate) reservation_id: String,
+    pub(crate) reservation_id: Text,
     pub(crate) launch_seq: u64,
     pub(crate) launch_index: i64,
-    pub(crate) image_id: String,
-    pub(crate) instance_type: String,
-    pub(crate) key_name: Option<String>,
+    pub(crate) image_id: Text,
+    pub(crate) instance_type: Text,
+    pub(crate) key_name: Option<Text>,
     pub(crate) zone_index: usize,
     pub(crate) private_ip: [u8; 4],
     pub(crate) public_ip: Option<[u8; 4]>,
-    pub(crate) mac_address: String,
-    pub(crate) network_interface_id: String,
-    pub(crate) attachment_id: String,
-    pub(crate) root_volume_id: String,
-    pub(crate) group_ids: Vec<String>,
+    /// The addresses, names and network ids as responses show them.
+    pub(crate) network: InstanceNetwork,
+    pub(crate) mac_address: Text,
+    pub(crate) network_interface_id: Text,
+    pub(crate) attachment_id: Text,
+    pub(crate) root_volume_id: Text,
+    pub(crate) group_ids: Vec<Text>,
     pub(crate) user_data: Option<String>,
-    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) tags: Tags,
     #[serde(with = "timestamp")]
     pub(crate) launch_time: OffsetDateTime,
-    pub(crate) client_token: Option<String>,
+    pub(crate) client_token: Option<Text>,
     pub(crate) disable_api_termination: bool,
     pub(crate) disable_api_stop: bool,
     pub(crate) shutdown_behavior: String,
@@ -88,12 +93,12 @@ pub(crate) struct InstanceRecord {
     pub(crate) source_dest_check: bool,
     pub(crate) ena_support: bool,
     pub(crate) sriov_net_support: Option<String>,
-    pub(crate) kernel_id: Option<String>,
-    pub(crate) ramdisk_id: Option<String>,
-    pub(crate) tenancy: String,
-    pub(crate) placement_group: String,
+    pub(crate) kernel_id: Option<Text>,
+    pub(crate) ramdisk_id: Option<Text>,
+    pub(crate) tenancy: Text,
+    pub(crate) placement_group: Text,
     pub(crate) iam_instance_profile: Option<String>,
-    pub(crate) http_tokens: String,
+    pub(crate) http_tokens: Text,
     pub(crate) hibernation: bool,
     pub(crate) enclave: bool,
     pub(crate) image: ImageTraits,
@@ -102,19 +107,46 @@ pub(crate) struct InstanceRecord {
     #[serde(with = "timestamp")]
     pub(crate) changed_at: OffsetDateTime,
     /// `stateTransitionReason`, such as `User initiated (2026-01-02 03:04:05 GMT)`.
-    pub(crate) transition_reason: String,
+    pub(crate) transition_reason: Text,
+}
+
+/// An instance's place in its project's default network, written out once at launch
+/// (and, for the public address, at each start) so that each Describe only shares it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct InstanceNetwork {
+    pub(crate) owner_id: Text,
+    pub(crate) availability_zone: Text,
+    pub(crate) vpc_id: Text,
+    pub(crate) subnet_id: Text,
+    /// `private_ip`, dotted.
+    pub(crate) private_ip_address: Text,
+    /// `ip-172-31-0-4.ec2.internal`.
+    pub(crate) private_dns_name: Text,
+    /// The address DescribeInstancesV6 shows.
+    pub(crate) ipv6_address: Text,
+    /// `public_ip` and its name, when the instance has one.
+    pub(crate) public: Option<PublicAddress>,
+}
+
+/// A public IPv4 address and its DNS name, as responses show them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct PublicAddress {
+    /// Dotted.
+    pub(crate) ip_address: Text,
+    /// `ec2-3-4-5-6.compute-1.amazonaws.com`.
+    pub(crate) dns_name: Text,
 }
 
 /// What an instance takes from its image.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ImageTraits {
-    pub(crate) architecture: String,
-    pub(crate) root_device_name: String,
-    pub(crate) virtualization_type: String,
-    pub(crate) platform: Option<String>,
-    pub(crate) platform_details: String,
-    pub(crate) usage_operation: String,
-    pub(crate) boot_mode: Option<String>,
+    pub(crate) architecture: Text,
+    pub(crate) root_device_name: Text,
+    pub(crate) virtualization_type: Text,
+    pub(crate) platform: Option<Text>,
+    pub(crate) platform_details: Text,
+    pub(crate) usage_operation: Text,
+    pub(crate) boot_mode: Option<Text>,
 }
 
 impl Default for ImageTraits {
@@ -171,7 +203,7 @@ pub(crate) struct KeyPairRecord {
     pub(crate) public_key: String,
     #[serde(with = "timestamp")]
     pub(crate) create_time: OffsetDateTime,
-    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) tags: Tags,
 }
 
 /// An image: a catalog one (public) or a project's own.
@@ -194,7 +226,7 @@ pub(crate) struct ImageRecord {
     pub(crate) volume_size: i64,
     pub(crate) ena_support: bool,
     pub(crate) traits: ImageTraits,
-    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) tags: Tags,
 }
 
 /// Timestamps as Unix nanoseconds.

@@ -1,21 +1,19 @@
 //! Tags on instances, the project's own images and key pairs: CreateTags, DeleteTags,
 //! DescribeTags.
 
-use std::collections::BTreeMap;
-
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
     CreateTagsInput, DeleteTagsInput, DescribeTagsInput, DescribeTagsOutput, Tag, TagDescription,
 };
 
-use super::state::RegionState;
+use super::state::{RegionState, Tags};
 use super::{FakeCloud, Scope, filters, paging};
 
 /// The most tags a resource may carry.
 const MAX_TAGS: usize = 50;
 
 /// Adds `tags` to `existing`, checking keys, values and the limit first.
-pub(crate) fn apply(existing: &mut BTreeMap<String, String>, tags: &[Tag]) -> Result<(), Ec2Error> {
+pub(crate) fn apply(existing: &mut Tags, tags: &[Tag]) -> Result<(), Ec2Error> {
     for tag in tags {
         check(tag)?;
     }
@@ -95,7 +93,7 @@ fn tags_of<'a>(
     region: &'a mut RegionState,
     scope: &Scope,
     resource_id: &str,
-) -> Option<&'a mut BTreeMap<String, String>> {
+) -> Option<&'a mut Tags> {
     if resource_id.starts_with("i-") {
         region
             .instances
@@ -181,10 +179,10 @@ pub(crate) fn delete(
         for tag in &input.tags {
             let matches = match &tag.value {
                 None => true,
-                Some(value) => existing.get(&tag.key) == Some(value),
+                Some(value) => existing.get(tag.key.as_str()).is_some_and(|v| v == value),
             };
             if matches {
-                existing.remove(&tag.key);
+                existing.remove(tag.key.as_str());
             }
         }
     }
@@ -217,7 +215,7 @@ pub(crate) fn describe(
 
     let state = cloud.read();
     let region = &state.regions[&scope.region];
-    let mut resources: Vec<(&str, &str, &BTreeMap<String, String>)> = Vec::new();
+    let mut resources: Vec<(&str, &str, &Tags)> = Vec::new();
     if let Some(project) = region.projects.get(&scope.project) {
         for id in project.launch_order.values() {
             if let Some(record) = region.instances.get(id) {
@@ -242,8 +240,8 @@ pub(crate) fn describe(
             tags.iter().map(move |(key, value)| TagDescription {
                 resource_id: id.to_owned(),
                 resource_type: kind.to_owned(),
-                key: key.clone(),
-                value: value.clone(),
+                key: key.to_string(),
+                value: value.to_string(),
             })
         })
         .filter(|tag| match &after {

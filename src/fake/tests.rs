@@ -81,7 +81,7 @@ async fn launch_in(cloud: &FakeCloud, project: &str, count: i64) -> Vec<String> 
         .reservation
         .instances
         .iter()
-        .map(|instance| instance.instance_id.clone())
+        .map(|instance| instance.instance_id.to_string())
         .collect()
 }
 
@@ -166,7 +166,7 @@ fn change(
     current: InstanceStateName,
 ) -> InstanceStateChange {
     InstanceStateChange {
-        instance_id: id.into(),
+        instance_id: id.to_owned().into(),
         current_state: current,
         previous_state: previous,
     }
@@ -687,7 +687,7 @@ async fn filters_match_with_wildcards_and_combine() {
         .reservation
         .instances[0]
         .instance_id
-        .clone();
+        .to_string();
     stop(&cloud, std::slice::from_ref(&other)).await.unwrap();
     cloud
         .create_tags(call(CreateTagsInput {
@@ -787,7 +787,7 @@ async fn pages_of_five_split_twelve_instances_five_five_two() {
     let unpaged: Vec<String> = describe(&cloud, DescribeInstancesInput::default())
         .await
         .into_iter()
-        .map(|i| i.instance_id)
+        .map(|i| i.instance_id.into())
         .collect();
     assert_eq!(unpaged, launched);
 
@@ -805,7 +805,7 @@ async fn pages_of_five_split_twelve_instances_five_five_two() {
         let page: Vec<String> = output
             .reservations
             .iter()
-            .flat_map(|r| r.instances.iter().map(|i| i.instance_id.clone()))
+            .flat_map(|r| r.instances.iter().map(|i| i.instance_id.to_string()))
             .collect();
         pages.push(page);
         next_token = output.next_token;
@@ -1507,8 +1507,8 @@ async fn describe_tags(cloud: &FakeCloud, filters: Vec<Filter>) -> Vec<TagDescri
 
 fn tag(key: &str, value: &str) -> Tag {
     Tag {
-        key: key.into(),
-        value: value.into(),
+        key: key.to_owned().into(),
+        value: value.to_owned().into(),
     }
 }
 

@@ -1,4 +1,11 @@
-//! Shapes shared by several actions: tags, tag specifications, `return` results.
+//! Shapes shared by several actions: text, tags, tag specifications, `return` results.
+
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::Arc;
 
 use super::FromArgs;
 use crate::ec2::args::{Args, Node};
@@ -7,13 +14,179 @@ use crate::ec2::xml::{ToXml, XmlWriter};
 
 pub use crate::ec2::args::Filter;
 
+/// Text in an output shape: a `'static` string or a shared one, so cloning never
+/// allocates. A backend that keeps its values as `Text` builds each response from
+/// reference counts instead of copies.
+///
+/// It compares, hashes and orders by content, whichever way it is held.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Text {
+    /// Text from a `'static` string, usable in constants.
+    pub const fn from_static(text: &'static str) -> Text {
+        Text(Repr::Static(text))
+    }
+
+    /// The text as a string slice.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Static(text) => text,
+            Repr::Shared(text) => text,
+        }
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.as_str().is_empty()
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::from_static("")
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+macro_rules! text_eq {
+    ($($other:ty),*) => {$(
+        impl PartialEq<$other> for Text {
+            fn eq(&self, other: &$other) -> bool {
+                self.as_str() == AsRef::<str>::as_ref(other)
+            }
+        }
+
+        impl PartialEq<Text> for $other {
+            fn eq(&self, other: &Text) -> bool {
+                AsRef::<str>::as_ref(self) == other.as_str()
+            }
+        }
+    )*};
+}
+
+text_eq!(str, &str, String);
+
+impl From<&'static str> for Text {
+    fn from(text: &'static str) -> Text {
+        Text::from_static(text)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text(Repr::Shared(text.into()))
+    }
+}
+
+impl From<&String> for Text {
+    fn from(text: &String) -> Text {
+        Text(Repr::Shared(text.as_str().into()))
+    }
+}
+
+impl From<Arc<str>> for Text {
+    fn from(text: Arc<str>) -> Text {
+        Text(Repr::Shared(text))
+    }
+}
+
+impl From<Text> for String {
+    fn from(text: Text) -> String {
+        text.as_str().to_owned()
+    }
+}
+
+impl ToXml for Text {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        writer.text(self);
+    }
+}
+
+#[cfg(feature = "fake")]
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
+
+#[cfg(feature = "fake")]
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
+        String::deserialize(deserializer).map(Text::from)
+    }
+}
+
 /// A tag: a key and a value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tag {
     /// The tag's key.
-    pub key: String,
+    pub key: Text,
     /// The tag's value (empty when none was given).
-    pub value: String,
+    pub value: Text,
 }
 
 impl ToXml for Tag {
@@ -29,8 +202,8 @@ impl Tag {
         node.list(path)
             .into_iter()
             .map(|item| Tag {
-                key: item.string("Key").unwrap_or_default(),
-                value: item.string("Value").unwrap_or_default(),
+                key: item.string("Key").map(Text::from).unwrap_or_default(),
+                value: item.string("Value").map(Text::from).unwrap_or_default(),
             })
             .collect()
     }
@@ -112,7 +285,7 @@ mod tests {
                     },
                     Tag {
                         key: "empty".into(),
-                        value: String::new()
+                        value: Text::default()
                     },
                 ],
             }]
@@ -122,6 +295,53 @@ mod tests {
             TagSpecification::list_from(&missing).unwrap_err().message(),
             "The request must contain the parameter TagSpecification.N.ResourceType"
         );
+    }
+
+    #[test]
+    fn cloned_text_shares_its_bytes() {
+        let shared = Text::from(String::from("i-0123456789abcdef0"));
+        let clone = shared.clone();
+        assert_eq!(clone.as_str().as_ptr(), shared.as_str().as_ptr());
+        let constant = Text::from("in-use");
+        assert_eq!(constant.clone().as_str().as_ptr(), "in-use".as_ptr());
+    }
+
+    #[test]
+    fn text_compares_by_content_whichever_way_it_is_held() {
+        let shared = Text::from(String::from("running"));
+        let constant = Text::from("running");
+        let counted = Text::from(Arc::<str>::from("running"));
+        assert_eq!(shared, constant);
+        assert_eq!(counted, constant);
+        assert_eq!(shared, "running");
+        assert_eq!("running", shared);
+        assert_eq!(shared, String::from("running"));
+        let (first, second) = (Text::from("a"), Text::from(String::from("b")));
+        assert!(first < second);
+        let hash = |text: &Text| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut hasher);
+            hasher.finish()
+        };
+        assert_eq!(hash(&shared), hash(&constant));
+        let set: std::collections::BTreeSet<Text> = [shared].into();
+        assert!(set.contains("running"));
+    }
+
+    #[test]
+    fn text_prints_like_a_string() {
+        let text = Text::from("a \"b\"");
+        assert_eq!(text.to_string(), "a \"b\"");
+        assert_eq!(format!("{text:?}"), r#""a \"b\"""#);
+        assert!(Text::default().is_empty());
+        assert_eq!(String::from(text), "a \"b\"");
+    }
+
+    #[test]
+    fn text_renders_escaped() {
+        let mut writer = XmlWriter::default();
+        writer.field("name", &Text::from("a<b"));
+        assert_eq!(writer.into_string(), "<name>a&lt;b</name>");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use super::{BlockDeviceMapping, FromArgs, Tag, TagSpecification};
+use super::{BlockDeviceMapping, FromArgs, Tag, TagSpecification, Text};
 use crate::ec2::args::{Args, Filter, Node};
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::xml::{ToXml, XmlWriter};
@@ -89,9 +89,9 @@ impl ToXml for InstanceStateName {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupIdentifier {
     /// The group's id (`sg-…`).
-    pub group_id: String,
+    pub group_id: Text,
     /// The group's name.
-    pub group_name: String,
+    pub group_name: Text,
 }
 
 impl ToXml for GroupIdentifier {
@@ -105,9 +105,9 @@ impl ToXml for GroupIdentifier {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProductCode {
     /// The code.
-    pub product_code: String,
+    pub product_code: Text,
     /// `devpay` or `marketplace`.
-    pub product_type: String,
+    pub product_type: Text,
 }
 
 impl ToXml for ProductCode {
@@ -400,11 +400,11 @@ impl FromArgs for RunInstancesInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Reservation {
     /// `r-…`.
-    pub reservation_id: String,
+    pub reservation_id: Text,
     /// The account that owns the instances.
-    pub owner_id: String,
+    pub owner_id: Text,
     /// The requester, when a service launched the instances for the owner.
-    pub requester_id: Option<String>,
+    pub requester_id: Option<Text>,
     /// The security groups (EC2-Classic; empty in a VPC).
     pub groups: Vec<GroupIdentifier>,
     /// The instances.
@@ -438,11 +438,11 @@ impl ToXml for RunInstancesOutput {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Placement {
     /// The availability zone.
-    pub availability_zone: String,
+    pub availability_zone: Text,
     /// The placement group (empty when none).
-    pub group_name: String,
+    pub group_name: Text,
     /// `default`, `dedicated` or `host`.
-    pub tenancy: String,
+    pub tenancy: Text,
 }
 
 impl ToXml for Placement {
@@ -457,9 +457,9 @@ impl ToXml for Placement {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StateReason {
     /// The reason code, such as `Client.UserInitiatedShutdown`.
-    pub code: String,
+    pub code: Text,
     /// The message.
-    pub message: String,
+    pub message: Text,
 }
 
 impl ToXml for StateReason {
@@ -473,11 +473,11 @@ impl ToXml for StateReason {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InstanceBlockDeviceMapping {
     /// The device name (`/dev/xvda`).
-    pub device_name: String,
+    pub device_name: Text,
     /// The volume id.
-    pub volume_id: String,
+    pub volume_id: Text,
     /// `attaching`, `attached`, `detaching` or `detached`.
-    pub status: String,
+    pub status: Text,
     /// When the volume was attached.
     pub attach_time: Option<OffsetDateTime>,
     /// Whether the volume goes with the instance.
@@ -500,11 +500,11 @@ impl ToXml for InstanceBlockDeviceMapping {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NetworkInterfaceAssociation {
     /// The public IPv4 address.
-    pub public_ip: String,
+    pub public_ip: Text,
     /// The public DNS name.
-    pub public_dns_name: String,
+    pub public_dns_name: Text,
     /// Who owns the address: `amazon` for an automatic one.
-    pub ip_owner_id: String,
+    pub ip_owner_id: Text,
 }
 
 impl ToXml for NetworkInterfaceAssociation {
@@ -519,11 +519,11 @@ impl ToXml for NetworkInterfaceAssociation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetworkInterfaceAttachment {
     /// `eni-attach-…`.
-    pub attachment_id: String,
+    pub attachment_id: Text,
     /// The device index (0 for the primary interface).
     pub device_index: i64,
     /// `attaching`, `attached`, `detaching` or `detached`.
-    pub status: String,
+    pub status: Text,
     /// When it was attached.
     pub attach_time: OffsetDateTime,
     /// Whether the interface goes with the instance.
@@ -547,9 +547,9 @@ impl ToXml for NetworkInterfaceAttachment {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InstancePrivateIpAddress {
     /// The address.
-    pub private_ip_address: String,
+    pub private_ip_address: Text,
     /// Its DNS name.
-    pub private_dns_name: String,
+    pub private_dns_name: Text,
     /// Whether it is the interface's primary address.
     pub primary: bool,
     /// Its public address, when it has one.
@@ -569,7 +569,7 @@ impl ToXml for InstancePrivateIpAddress {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InstanceIpv6Address {
     /// The address.
-    pub ipv6_address: String,
+    pub ipv6_address: Text,
 }
 
 impl ToXml for InstanceIpv6Address {
@@ -582,23 +582,23 @@ impl ToXml for InstanceIpv6Address {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstanceNetworkInterface {
     /// `eni-…`.
-    pub network_interface_id: String,
+    pub network_interface_id: Text,
     /// The subnet.
-    pub subnet_id: String,
+    pub subnet_id: Text,
     /// The VPC.
-    pub vpc_id: String,
+    pub vpc_id: Text,
     /// The description (often empty).
-    pub description: String,
+    pub description: Text,
     /// The account that owns the interface.
-    pub owner_id: String,
+    pub owner_id: Text,
     /// `in-use` while attached.
-    pub status: String,
+    pub status: Text,
     /// The MAC address.
-    pub mac_address: String,
+    pub mac_address: Text,
     /// The primary private IPv4 address.
-    pub private_ip_address: String,
+    pub private_ip_address: Text,
     /// Its DNS name.
-    pub private_dns_name: String,
+    pub private_dns_name: Text,
     /// Whether source/destination checking is on.
     pub source_dest_check: bool,
     /// The security groups.
@@ -612,7 +612,7 @@ pub struct InstanceNetworkInterface {
     /// The IPv6 addresses.
     pub ipv6_addresses: Vec<InstanceIpv6Address>,
     /// `interface`, `efa`…
-    pub interface_type: String,
+    pub interface_type: Text,
 }
 
 impl ToXml for InstanceNetworkInterface {
@@ -640,17 +640,17 @@ impl ToXml for InstanceNetworkInterface {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstanceMetadataOptions {
     /// `pending` or `applied`.
-    pub state: String,
+    pub state: Text,
     /// `optional` or `required`.
-    pub http_tokens: String,
+    pub http_tokens: Text,
     /// The hop limit of PUT responses.
     pub http_put_response_hop_limit: i64,
     /// `enabled` or `disabled`.
-    pub http_endpoint: String,
+    pub http_endpoint: Text,
     /// `enabled` or `disabled`.
-    pub http_protocol_ipv6: String,
+    pub http_protocol_ipv6: Text,
     /// `enabled` or `disabled`.
-    pub instance_metadata_tags: String,
+    pub instance_metadata_tags: Text,
 }
 
 impl Default for InstanceMetadataOptions {
@@ -681,9 +681,9 @@ impl ToXml for InstanceMetadataOptions {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IamInstanceProfile {
     /// The profile's ARN.
-    pub arn: String,
+    pub arn: Text,
     /// The profile's id.
-    pub id: String,
+    pub id: Text,
 }
 
 impl ToXml for IamInstanceProfile {
@@ -697,46 +697,46 @@ impl ToXml for IamInstanceProfile {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Instance {
     /// `i-…`.
-    pub instance_id: String,
+    pub instance_id: Text,
     /// The image it was launched from.
-    pub image_id: String,
+    pub image_id: Text,
     /// Its state.
     pub state: InstanceStateName,
     /// The private DNS name (empty while pending on AWS; the fake always fills it).
-    pub private_dns_name: String,
+    pub private_dns_name: Text,
     /// The public DNS name (empty unless running with a public address).
-    pub dns_name: String,
+    pub dns_name: Text,
     /// Why it last changed state (`reason`), such as
     /// `User initiated (2026-01-02 03:04:05 GMT)`; empty when none.
-    pub reason: String,
+    pub reason: Text,
     /// The key pair's name.
-    pub key_name: Option<String>,
+    pub key_name: Option<Text>,
     /// Its index within the launch.
     pub ami_launch_index: i64,
     /// Product codes.
     pub product_codes: Vec<ProductCode>,
     /// The instance type.
-    pub instance_type: String,
+    pub instance_type: Text,
     /// When it was (last) launched.
     pub launch_time: OffsetDateTime,
     /// Where it runs.
     pub placement: Placement,
     /// The kernel image.
-    pub kernel_id: Option<String>,
+    pub kernel_id: Option<Text>,
     /// The RAM disk image.
-    pub ramdisk_id: Option<String>,
+    pub ramdisk_id: Option<Text>,
     /// `windows` for Windows instances.
-    pub platform: Option<String>,
+    pub platform: Option<Text>,
     /// `disabled`, `disabling`, `enabled` or `pending`.
-    pub monitoring_state: String,
+    pub monitoring_state: Text,
     /// The subnet.
-    pub subnet_id: Option<String>,
+    pub subnet_id: Option<Text>,
     /// The VPC.
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Text>,
     /// The primary private IPv4 address.
-    pub private_ip_address: Option<String>,
+    pub private_ip_address: Option<Text>,
     /// The public IPv4 address.
-    pub ip_address: Option<String>,
+    pub ip_address: Option<Text>,
     /// Whether source/destination checking is on.
     pub source_dest_check: bool,
     /// The security groups.
@@ -744,21 +744,21 @@ pub struct Instance {
     /// Why it is in its state, for transitions that have one.
     pub state_reason: Option<StateReason>,
     /// `x86_64`, `arm64`, `i386`…
-    pub architecture: String,
+    pub architecture: Text,
     /// `ebs` or `instance-store`.
-    pub root_device_type: String,
+    pub root_device_type: Text,
     /// The root device (`/dev/xvda`).
-    pub root_device_name: String,
+    pub root_device_name: Text,
     /// Attached volumes.
     pub block_device_mappings: Vec<InstanceBlockDeviceMapping>,
     /// `hvm` or `paravirtual`.
-    pub virtualization_type: String,
+    pub virtualization_type: Text,
     /// The launch's idempotency token (empty when none).
-    pub client_token: String,
+    pub client_token: Text,
     /// Tags.
     pub tags: Vec<Tag>,
     /// `xen` or `nitro`.
-    pub hypervisor: String,
+    pub hypervisor: Text,
     /// Network interfaces.
     pub network_interfaces: Vec<InstanceNetworkInterface>,
     /// The IAM instance profile.
@@ -772,7 +772,7 @@ pub struct Instance {
     /// Threads per core.
     pub cpu_threads_per_core: i64,
     /// `open` or `none`.
-    pub capacity_reservation_preference: String,
+    pub capacity_reservation_preference: Text,
     /// Whether hibernation is configured.
     pub hibernation_configured: bool,
     /// Whether Nitro Enclaves are on.
@@ -780,21 +780,21 @@ pub struct Instance {
     /// Instance metadata service options.
     pub metadata_options: InstanceMetadataOptions,
     /// `default` or `disabled`.
-    pub auto_recovery: String,
+    pub auto_recovery: Text,
     /// The boot mode the image asks for (`uefi`, `legacy-bios`…).
-    pub boot_mode: Option<String>,
+    pub boot_mode: Option<Text>,
     /// The boot mode the instance uses.
-    pub current_instance_boot_mode: Option<String>,
+    pub current_instance_boot_mode: Option<Text>,
     /// The platform, as billing names it (`Linux/UNIX`).
-    pub platform_details: String,
+    pub platform_details: Text,
     /// The usage operation (`RunInstances`).
-    pub usage_operation: String,
+    pub usage_operation: Text,
     /// When the usage operation last changed.
     pub usage_operation_update_time: OffsetDateTime,
     /// `ip-name` or `resource-name`.
-    pub hostname_type: String,
+    pub hostname_type: Text,
     /// The primary IPv6 address, shown by `DescribeInstancesV6`.
-    pub ipv6_address: Option<String>,
+    pub ipv6_address: Option<Text>,
 }
 
 impl ToXml for Instance {
@@ -929,7 +929,7 @@ pub type DescribeInstancesV6Output = DescribeInstancesOutput;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstanceStateChange {
     /// The instance.
-    pub instance_id: String,
+    pub instance_id: Text,
     /// Its state after the call.
     pub current_state: InstanceStateName,
     /// Its state before the call.
@@ -1504,9 +1504,9 @@ impl FromArgs for DescribeInstanceStatusInput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstanceStatusDetails {
     /// The check's name.
-    pub name: String,
+    pub name: Text,
     /// `passed`, `failed`, `insufficient-data` or `initializing`.
-    pub status: String,
+    pub status: Text,
 }
 
 impl ToXml for InstanceStatusDetails {
@@ -1520,7 +1520,7 @@ impl ToXml for InstanceStatusDetails {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstanceStatusSummary {
     /// `ok`, `impaired`, `initializing`, `insufficient-data` or `not-applicable`.
-    pub status: String,
+    pub status: Text,
     /// The checks.
     pub details: Vec<InstanceStatusDetails>,
 }
@@ -1536,11 +1536,11 @@ impl ToXml for InstanceStatusSummary {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstanceStatus {
     /// The instance.
-    pub instance_id: String,
+    pub instance_id: Text,
     /// Its availability zone.
-    pub availability_zone: String,
+    pub availability_zone: Text,
     /// Its zone's id.
-    pub availability_zone_id: Option<String>,
+    pub availability_zone_id: Option<Text>,
     /// Its state.
     pub state: InstanceStateName,
     /// The system status checks.

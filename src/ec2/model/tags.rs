@@ -135,6 +135,7 @@ impl ToXml for DescribeTagsOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ec2::model::Text;
 
     #[test]
     fn create_tags_reads_resources_and_tags() {
@@ -157,7 +158,7 @@ mod tests {
                     },
                     Tag {
                         key: "empty".into(),
-                        value: String::new()
+                        value: Text::default()
                     },
                 ],
             }
