@@ -83,6 +83,8 @@ struct Inner {
 struct Config {
     clock: SharedClock,
     regions: Vec<String>,
+    // What DescribeRegions answers, built once: the regions never change.
+    region_infos: Vec<RegionInfo>,
     default_region: String,
     default_account_id: String,
     accounts: HashMap<String, String>,
@@ -183,6 +185,7 @@ impl FakeCloudBuilder {
         if !config.regions.contains(&config.default_region) {
             config.default_region = config.regions[0].clone();
         }
+        config.region_infos = regions::region_infos(&config.regions);
         let state = initial_state(&config.regions);
         FakeCloud {
             inner: Arc::new(Inner {
@@ -237,6 +240,7 @@ impl FakeCloud {
             config: Config {
                 clock: Arc::new(SystemClock),
                 regions: Vec::new(),
+                region_infos: Vec::new(),
                 default_region: "us-east-1".into(),
                 default_account_id: DEFAULT_ACCOUNT_ID.into(),
                 accounts: HashMap::new(),
@@ -524,7 +528,7 @@ impl CloudController for FakeCloud {
         call: Ec2Call<DescribeRegionsInput>,
     ) -> Result<DescribeRegionsOutput, Ec2Error> {
         self.scope(&call)?;
-        regions::describe_regions(&self.inner.config.regions, &call.input)
+        regions::describe_regions(&self.inner.config.region_infos, &call.input)
     }
 
     async fn describe_availability_zones(

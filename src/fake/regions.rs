@@ -8,7 +8,7 @@ use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
     AccountAttribute, AvailabilityZone, DescribeAccountAttributesInput,
     DescribeAccountAttributesOutput, DescribeAvailabilityZonesInput,
-    DescribeAvailabilityZonesOutput, DescribeRegionsInput, DescribeRegionsOutput, RegionInfo,
+    DescribeAvailabilityZonesOutput, DescribeRegionsInput, DescribeRegionsOutput, RegionInfo, Text,
 };
 
 use super::filters;
@@ -152,7 +152,7 @@ impl DefaultNetwork {
 
 /// `DescribeRegions`.
 pub(crate) fn describe_regions(
-    regions: &[String],
+    regions: &[RegionInfo],
     input: &DescribeRegionsInput,
 ) -> Result<DescribeRegionsOutput, Ec2Error> {
     filters::check_names(
@@ -161,7 +161,7 @@ pub(crate) fn describe_regions(
         false,
     )?;
     for name in &input.region_names {
-        if !regions.contains(name) {
+        if !regions.iter().any(|region| region.region_name == *name) {
             return Err(Ec2Error::new(
                 ErrorCode::InvalidParameterValue,
                 format!("Invalid region: {name}"),
@@ -170,11 +170,12 @@ pub(crate) fn describe_regions(
     }
     let regions = regions
         .iter()
-        .filter(|name| input.region_names.is_empty() || input.region_names.contains(name))
-        .map(|name| RegionInfo {
-            region_name: name.clone(),
-            region_endpoint: format!("ec2.{name}.amazonaws.com"),
-            opt_in_status: "opt-in-not-required".into(),
+        .filter(|region| {
+            input.region_names.is_empty()
+                || input
+                    .region_names
+                    .iter()
+                    .any(|name| region.region_name == *name)
         })
         .filter(|region| {
             filters::matches_all(&input.filters, |filter| match filter {
@@ -183,8 +184,21 @@ pub(crate) fn describe_regions(
                 _ => vec![region.opt_in_status.clone()],
             })
         })
+        .cloned()
         .collect();
     Ok(DescribeRegionsOutput { regions })
+}
+
+/// The regions as DescribeRegions shows them.
+pub(crate) fn region_infos(regions: &[String]) -> Vec<RegionInfo> {
+    regions
+        .iter()
+        .map(|name| RegionInfo {
+            region_name: name.clone().into(),
+            region_endpoint: format!("ec2.{name}.amazonaws.com").into(),
+            opt_in_status: Text::from_static("opt-in-not-required"),
+        })
+        .collect()
 }
 
 /// `DescribeAvailabilityZones`, for the call's region.

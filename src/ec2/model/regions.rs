@@ -1,6 +1,6 @@
 //! Regions, availability zones and account attributes.
 
-use super::FromArgs;
+use super::{FromArgs, Text};
 use crate::ec2::args::{Args, Filter};
 use crate::ec2::error::Ec2Error;
 use crate::ec2::xml::{ToXml, XmlWriter};
@@ -30,11 +30,11 @@ impl FromArgs for DescribeRegionsInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RegionInfo {
     /// `us-east-1`.
-    pub region_name: String,
+    pub region_name: Text,
     /// `ec2.us-east-1.amazonaws.com`.
-    pub region_endpoint: String,
+    pub region_endpoint: Text,
     /// `opt-in-not-required`, `opted-in` or `not-opted-in`.
-    pub opt_in_status: String,
+    pub opt_in_status: Text,
 }
 
 impl ToXml for RegionInfo {
