@@ -1,6 +1,7 @@
 //! Applications, middlewares and the pipelines that compose them.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -81,10 +82,17 @@ impl std::fmt::Debug for Layered {
     }
 }
 
-#[async_trait]
 impl Application for Layered {
-    async fn call(&self, request: Request) -> Result<Response, BoxError> {
-        self.middleware.handle(request, &*self.next).await
+    // The middleware's own future is the answer: no second boxed future per layer.
+    fn call<'life0, 'async_trait>(
+        &'life0 self,
+        request: Request,
+    ) -> Pin<Box<dyn Future<Output = Result<Response, BoxError>> + Send + 'async_trait>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        self.middleware.handle(request, &*self.next)
     }
 }
 
