@@ -16,6 +16,9 @@ use crate::core::Clock;
 /// memcached reads an expiry above 30 days as a Unix timestamp.
 const MAX_RELATIVE_EXPIRY: u64 = 30 * 24 * 60 * 60;
 
+/// The longest pause between two looks at a key whose slots are all taken.
+const MAX_POLL_INTERVAL: Duration = Duration::from_millis(20);
+
 /// Idle connections kept for reuse.
 const MAX_IDLE_CONNECTIONS: usize = 32;
 
@@ -35,11 +38,14 @@ const MAX_IDLE_CONNECTIONS: usize = 32;
 ///
 /// # Reservation
 ///
-/// 1. Read `failures`; at the budget the key is locked.
-/// 2. `incr in-flight` (the reserved count, this request included).
+/// 1. Read both counters (one `get`); if failures fill the budget the key is locked; if
+///    the budget is held by requests in flight, wait (step 4) without touching them.
+/// 2. `incr in-flight`: the reserved count, this request included.
 /// 3. Read `failures` again. If `in-flight + failures` is within the budget, the slot
 ///    is granted; otherwise `decr in-flight`, and the key is locked if failures fill
-///    the budget, or else the request polls again until in-flight requests settle.
+///    the budget.
+/// 4. Otherwise pause (2 ms, doubling up to 20 ms, with jitter so that waiting requests
+///    do not retry in step) and start again, for at most `max_wait`.
 ///
 /// A failure is settled as `incr failures` *then* `decr in-flight`; a success as
 /// `decr in-flight`. Take the granted bad request whose `incr in-flight` came last:
@@ -48,7 +54,7 @@ const MAX_IDLE_CONNECTIONS: usize = 32;
 /// and before step 3's read (it is in `failures`). Both counts include them, so at most
 /// `attempts` bad requests are granted in one window, across all nodes. Requests
 /// refused in step 3 add to `in-flight` only until their `decr`, which can make others
-/// wait a poll, never pass.
+/// wait a pause, never pass; step 1 keeps waiting requests from doing so all the time.
 ///
 /// Every operation has a timeout (200 ms by default, and as much to connect), and a
 /// request polls for a slot for at most `max_wait` (1 second by default); past either
@@ -140,7 +146,7 @@ impl MemcachedLockoutStore {
                 connect_timeout: Duration::from_millis(200),
                 operation_timeout: Duration::from_millis(200),
                 max_wait: Duration::from_secs(1),
-                poll_interval: Duration::from_millis(5),
+                poll_interval: Duration::from_millis(2),
                 in_flight_lease: Duration::from_secs(60),
                 idle: Mutex::new(Vec::new()),
             }),
@@ -268,6 +274,23 @@ impl Inner {
         value.map_or(Ok(0), |value| parse_count(&value))
     }
 
+    /// Both counters of a key, in one round trip.
+    async fn counts(&self, keys: &Keys) -> Result<(u64, u64), LockoutStoreError> {
+        let names = [keys.failures.as_str(), keys.in_flight.as_str()];
+        let mut values = self
+            .run("get", |mut connection| async move {
+                let answer = connection.get_multi(&names).await;
+                (connection, answer)
+            })
+            .await?;
+        let mut count = |name: &str| {
+            values
+                .remove(name)
+                .map_or(Ok(0), |value| parse_count(&value))
+        };
+        Ok((count(names[0])?, count(names[1])?))
+    }
+
     async fn increment(&self, key: &str) -> Result<Option<u64>, LockoutStoreError> {
         self.run("incr", |mut connection| async move {
             let answer = match connection.increment(key, 1).await {
@@ -344,8 +367,13 @@ impl Inner {
         keys: &Keys,
         budget: u64,
     ) -> Result<Option<Reservation>, LockoutStoreError> {
-        if self.count(&keys.failures).await? >= budget {
+        // A look first, so that waiting requests do not crowd the counter.
+        let (failures, in_flight) = self.counts(keys).await?;
+        if failures >= budget {
             return Ok(Some(Reservation::Locked));
+        }
+        if in_flight + failures >= budget {
+            return Ok(None);
         }
 
         let in_flight = self
@@ -370,6 +398,17 @@ impl Inner {
     }
 }
 
+/// A pause of about `base`, from half to one and a half times it, so that requests
+/// waiting for the same key do not retry in step.
+fn jittered(base: Duration) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let base_micros = base.as_micros().max(2) as u64;
+    Duration::from_micros(base_micros / 2 + random % base_micros)
+}
+
 #[async_trait]
 impl LockoutStore for MemcachedLockoutStore {
     async fn reserve(
@@ -382,14 +421,17 @@ impl LockoutStore for MemcachedLockoutStore {
         let keys = Keys::of(access_key);
         let budget = u64::from(policy.budget());
         let deadline = tokio::time::Instant::now() + inner.max_wait;
+        let mut pause = inner.poll_interval;
         loop {
             if let Some(reservation) = inner.try_reserve(&keys, budget).await? {
                 return Ok(reservation);
             }
-            if tokio::time::Instant::now() + inner.poll_interval > deadline {
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
                 return Err(LockoutStoreError::Congested);
             }
-            tokio::time::sleep(inner.poll_interval).await;
+            tokio::time::sleep(jittered(pause).min(deadline - now)).await;
+            pause = (pause * 2).min(MAX_POLL_INTERVAL);
         }
     }
 
