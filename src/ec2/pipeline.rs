@@ -1,8 +1,9 @@
 //! The standard EC2 chain, assembled in Nova's order.
 //!
 //! ```text
-//! FaultWrapper → RequestLogging → [Debug] → Lockout → Ec2Auth | NoAuth
+//! FaultWrapper → RequestLogging → [Debug] → Lockout → Ec2Auth → LockoutRelease
 //!              → Requestify → Validator → Authorizer → Executor → CloudController
+//! (or NoAuth in place of Lockout, Ec2Auth and LockoutRelease)
 //! ```
 
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use super::authorizer::{Authorizer, Policy, RolePolicy};
 use super::controller::CloudController;
 use super::executor::Executor;
 use super::fault::FaultWrapper;
-use super::lockout::{InMemoryLockoutStore, Lockout, LockoutPolicy, LockoutStore};
+use super::lockout::{InMemoryLockoutStore, Lockout, LockoutPolicy, LockoutRelease, LockoutStore};
 use super::logging::RequestLogging;
 use super::requestify::Requestify;
 use super::validator::Validator;
@@ -172,13 +173,20 @@ impl Ec2ApiBuilder {
         }
         pipeline = match self.authentication {
             Authentication::Signature(credentials) => {
+                let lockout = self.lockout.is_some();
                 if let Some((store, policy)) = self.lockout {
                     pipeline = pipeline.with(Lockout::new(store, self.clock.clone(), policy));
                 }
-                pipeline.with(
+                pipeline = pipeline.with(
                     Ec2Auth::new(credentials, self.clock.clone(), self.regions.clone())
                         .max_skew(self.max_skew),
-                )
+                );
+                // Past authentication the request holds no lockout slot, so slow actions
+                // never make other requests of the same key wait.
+                if lockout {
+                    pipeline = pipeline.with(LockoutRelease);
+                }
+                pipeline
             }
             Authentication::None => pipeline.with(NoAuth::new(self.regions[0].clone())),
         };
