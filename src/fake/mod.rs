@@ -20,16 +20,18 @@
 //!   visible (AWS shows them for about an hour; the fake keeps them until
 //!   [`FakeCloud::reset`]).
 //! - **Key pairs**, the **image catalog** (six public images per region, ids the same on
-//!   every run), **tags** on instances, own images and key pairs, and account attributes.
+//!   every run), **tags** on instances, own images, key pairs, security groups and
+//!   addresses, and account attributes.
+//! - **Security groups** of the default VPC with their ingress rules, and **Elastic IP
+//!   addresses**, associated with running instances (see `security_groups` and
+//!   `addresses` for what they model).
 //!
 //! Lookups by id cost O(1) and a project's Describe costs O(that project's instances),
 //! whatever else the store holds.
 //!
 //! # Limitations
 //!
-//! - Security groups other than each VPC's `default` one, volumes, snapshots and
-//!   addresses are not modelled here: launching into another group is
-//!   `InvalidGroup.NotFound`.
+//! - Volumes and snapshots are not modelled here. Only the default VPC exists.
 //! - RegisterImage, DeregisterImage, CreateImage, image attributes and UpdateImage answer
 //!   `UnsupportedOperation`.
 //! - Private addresses come from a `/20` per zone and are not reused: past 4091
@@ -37,6 +39,7 @@
 
 pub mod keys;
 
+mod addresses;
 mod filters;
 mod ids;
 mod images;
@@ -44,6 +47,7 @@ mod instances;
 mod key_pairs;
 mod paging;
 pub mod regions;
+mod security_groups;
 mod state;
 mod tags;
 
@@ -547,6 +551,89 @@ impl CloudController for FakeCloud {
         regions::describe_account_attributes(&scope.network(), self.instance_limit(), &call.input)
     }
 
+    async fn create_security_group(
+        &self,
+        call: Ec2Call<CreateSecurityGroupInput>,
+    ) -> Result<CreateSecurityGroupOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::create(self, &scope, &call.input)
+    }
+
+    async fn delete_security_group(
+        &self,
+        call: Ec2Call<DeleteSecurityGroupInput>,
+    ) -> Result<DeleteSecurityGroupOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::delete(self, &scope, &call.input)
+    }
+
+    async fn describe_security_groups(
+        &self,
+        call: Ec2Call<DescribeSecurityGroupsInput>,
+    ) -> Result<DescribeSecurityGroupsOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::describe(self, &scope, &call.input)
+    }
+
+    async fn authorize_security_group_ingress(
+        &self,
+        call: Ec2Call<AuthorizeSecurityGroupIngressInput>,
+    ) -> Result<AuthorizeSecurityGroupIngressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::authorize_ingress(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn revoke_security_group_ingress(
+        &self,
+        call: Ec2Call<RevokeSecurityGroupIngressInput>,
+    ) -> Result<RevokeSecurityGroupIngressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::revoke_ingress(self, &scope, &call.input)
+    }
+
+    async fn allocate_address(
+        &self,
+        call: Ec2Call<AllocateAddressInput>,
+    ) -> Result<AllocateAddressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::allocate(self, &scope, &call.input)
+    }
+
+    async fn associate_address(
+        &self,
+        call: Ec2Call<AssociateAddressInput>,
+    ) -> Result<AssociateAddressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::associate(self, &scope, &call.input)
+    }
+
+    async fn disassociate_address(
+        &self,
+        call: Ec2Call<DisassociateAddressInput>,
+    ) -> Result<DisassociateAddressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::disassociate(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn release_address(
+        &self,
+        call: Ec2Call<ReleaseAddressInput>,
+    ) -> Result<ReleaseAddressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::release(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn describe_addresses(
+        &self,
+        call: Ec2Call<DescribeAddressesInput>,
+    ) -> Result<DescribeAddressesOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::describe(self, &scope, &call.input)
+    }
+
     async fn create_tags(
         &self,
         call: Ec2Call<CreateTagsInput>,
@@ -576,3 +663,5 @@ impl CloudController for FakeCloud {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_groups;
