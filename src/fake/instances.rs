@@ -365,7 +365,12 @@ impl RenderContext {
         let association = public.map(|public| NetworkInterfaceAssociation {
             public_ip: public.ip_address.clone(),
             public_dns_name: public.dns_name.clone(),
-            ip_owner_id: Text::from("amazon"),
+            // An Elastic IP address belongs to the account, an automatic one to Amazon.
+            ip_owner_id: if record.elastic_ip.is_some() {
+                network.owner_id.clone()
+            } else {
+                Text::from("amazon")
+            },
         });
         let network_interfaces = if terminated {
             vec![]

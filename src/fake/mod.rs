@@ -313,7 +313,7 @@ impl FakeCloud {
         *self.write() = saved.0;
     }
 
-    /// Forgets every instance, key pair, own image and tag.
+    /// Forgets every instance, key pair, own image, security group, address and tag.
     pub fn reset(&self) {
         *self.write() = initial_state(&self.inner.config.regions);
     }

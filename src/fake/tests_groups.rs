@@ -1487,10 +1487,9 @@ async fn an_associated_address_is_the_instances_public_address() {
         )
     );
     let interface = &instance.network_interfaces[0];
-    assert_eq!(
-        interface.association.as_ref().unwrap().public_ip.as_str(),
-        allocated.public_ip
-    );
+    let association = interface.association.as_ref().unwrap();
+    assert_eq!(association.public_ip.as_str(), allocated.public_ip);
+    assert_eq!(association.ip_owner_id.as_str(), DEFAULT_ACCOUNT_ID);
     assert_eq!(
         address(&cloud, &allocation_id).await,
         Address {
