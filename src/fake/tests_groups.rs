@@ -2077,3 +2077,128 @@ async fn groups_and_addresses_survive_save_and_restore_and_go_with_reset() {
         vec![unassociated(&allocated)]
     );
 }
+
+// Through the whole EC2 chain.
+
+/// The text of the first `<{element}>` of `body`.
+fn element<'a>(body: &'a str, element: &str) -> &'a str {
+    let open = format!("<{element}>");
+    let start = body
+        .find(&open)
+        .unwrap_or_else(|| panic!("no <{element}> in {body}"))
+        + open.len();
+    let end = body[start..].find(&format!("</{element}>")).unwrap() + start;
+    &body[start..end]
+}
+
+#[tokio::test]
+async fn the_chain_serves_groups_and_addresses_as_ec2_xml() {
+    let cloud = crate::testing::TestCloud::new();
+    let client = cloud.client();
+
+    let created = client
+        .call(
+            "CreateSecurityGroup",
+            &[("GroupName", "web"), ("GroupDescription", "Web servers")],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let group_id = element(&created.body, "groupId").to_owned();
+    let rule = [
+        ("GroupId", group_id.as_str()),
+        ("IpPermissions.1.IpProtocol", "tcp"),
+        ("IpPermissions.1.FromPort", "22"),
+        ("IpPermissions.1.ToPort", "22"),
+        ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+    ];
+    let authorized = client.call("AuthorizeSecurityGroupIngress", &rule).await;
+    assert_eq!(authorized.status, 200, "{}", authorized.body);
+    assert!(authorized.body.contains("<return>true</return>"));
+    let again = client.call("AuthorizeSecurityGroupIngress", &rule).await;
+    assert_eq!(
+        (again.status, again.error_code()),
+        (400, Some("InvalidPermission.Duplicate"))
+    );
+    let described = client
+        .call(
+            "DescribeSecurityGroups",
+            &[("GroupId.1", group_id.as_str())],
+        )
+        .await;
+    assert_eq!(described.status, 200, "{}", described.body);
+    assert_eq!(element(&described.body, "groupName"), "web");
+    assert!(described.body.contains(
+        "<ipPermissions><item><ipProtocol>tcp</ipProtocol><fromPort>22</fromPort>\
+         <toPort>22</toPort>"
+    ));
+    assert!(
+        described
+            .body
+            .contains("<ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges>")
+    );
+
+    let image_id = image_id(cloud.fake()).await;
+    let launched = client
+        .call(
+            "RunInstances",
+            &[
+                ("ImageId", image_id.as_str()),
+                ("MinCount", "1"),
+                ("MaxCount", "1"),
+                ("InstanceType", "t2.micro"),
+                ("SecurityGroupId.1", group_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(launched.status, 200, "{}", launched.body);
+    let instance_id = element(&launched.body, "instanceId").to_owned();
+    assert!(launched.body.contains(&format!(
+        "<groupSet><item><groupId>{group_id}</groupId><groupName>web</groupName>"
+    )));
+
+    let allocated = client.call("AllocateAddress", &[("Domain", "vpc")]).await;
+    assert_eq!(allocated.status, 200, "{}", allocated.body);
+    let public_ip = element(&allocated.body, "publicIp").to_owned();
+    let allocation_id = element(&allocated.body, "allocationId").to_owned();
+    assert_eq!(element(&allocated.body, "domain"), "vpc");
+    let associated = client
+        .call(
+            "AssociateAddress",
+            &[
+                ("AllocationId", allocation_id.as_str()),
+                ("InstanceId", instance_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(associated.status, 200, "{}", associated.body);
+    assert!(element(&associated.body, "associationId").starts_with("eipassoc-"));
+    let instances = client
+        .call(
+            "DescribeInstances",
+            &[("InstanceId.1", instance_id.as_str())],
+        )
+        .await;
+    assert_eq!(element(&instances.body, "ipAddress"), public_ip);
+
+    let in_use = client
+        .call(
+            "ReleaseAddress",
+            &[("AllocationId", allocation_id.as_str())],
+        )
+        .await;
+    assert_eq!(
+        (in_use.status, in_use.error_code()),
+        (400, Some("InvalidIPAddress.InUse"))
+    );
+    let addresses = client
+        .call("DescribeAddresses", &[("PublicIp.1", public_ip.as_str())])
+        .await;
+    assert_eq!(element(&addresses.body, "instanceId"), instance_id);
+    let in_use_group = client
+        .call("DeleteSecurityGroup", &[("GroupId", group_id.as_str())])
+        .await;
+    assert_eq!(
+        (in_use_group.status, in_use_group.error_code()),
+        (400, Some("DependencyViolation"))
+    );
+}
