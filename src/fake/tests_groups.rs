@@ -2202,3 +2202,135 @@ async fn the_chain_serves_groups_and_addresses_as_ec2_xml() {
         (400, Some("DependencyViolation"))
     );
 }
+
+#[tokio::test]
+async fn allocation_honours_a_requested_address_and_refuses_other_pools_and_border_groups() {
+    let cloud = quick_cloud();
+    let requested = cloud
+        .allocate_address(call(AllocateAddressInput {
+            address: Some("203.0.113.9".into()),
+            public_ipv4_pool: Some("amazon".into()),
+            network_border_group: Some("us-east-1".into()),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    assert_eq!(requested.public_ip, "203.0.113.9");
+    let allocate_with = |edit: fn(&mut AllocateAddressInput)| {
+        let mut input = AllocateAddressInput::default();
+        edit(&mut input);
+        cloud.allocate_address(call(input))
+    };
+    assert_error(
+        allocate_with(|input| input.address = Some("203.0.113.9".into())).await,
+        ErrorCode::InvalidParameterValue,
+        "The address 203.0.113.9 is already allocated.",
+    );
+    assert_error(
+        allocate_with(|input| input.network_border_group = Some("us-west-2".into())).await,
+        ErrorCode::InvalidParameterValue,
+        "Value (us-west-2) for parameter NetworkBorderGroup is invalid. \
+         Expecting the region's name.",
+    );
+    assert_error(
+        allocate_with(|input| input.public_ipv4_pool = Some("ipv4pool-ec2-1234".into())).await,
+        ErrorCode::InvalidParameterValue,
+        "Value (ipv4pool-ec2-1234) for parameter PublicIpv4Pool is invalid. \
+         Expecting 'amazon'.",
+    );
+}
+
+#[tokio::test]
+async fn association_checks_the_interface_and_private_address_named() {
+    let cloud = quick_cloud();
+    let instance_id = launch(&cloud).await;
+    let other_id = launch(&cloud).await;
+    let other_interface = describe_instance(&cloud, &other_id)
+        .await
+        .network_interfaces[0]
+        .network_interface_id
+        .to_string();
+    let private_ip = describe_instance(&cloud, &instance_id)
+        .await
+        .private_ip_address
+        .unwrap()
+        .to_string();
+    let interface = describe_instance(&cloud, &instance_id)
+        .await
+        .network_interfaces[0]
+        .network_interface_id
+        .to_string();
+    let allocation_id = allocate(&cloud).await.allocation_id.unwrap();
+    assert_error(
+        associate(&cloud, |input| {
+            input.allocation_id = Some(allocation_id.clone());
+            input.instance_id = Some(instance_id.clone());
+            input.network_interface_id = Some(other_interface.clone());
+        })
+        .await,
+        ErrorCode::InvalidParameterCombination,
+        &format!(
+            "The network interface '{other_interface}' is not attached to instance \
+             '{instance_id}'."
+        ),
+    );
+    assert_error(
+        associate(&cloud, |input| {
+            input.allocation_id = Some(allocation_id.clone());
+            input.instance_id = Some(instance_id.clone());
+            input.private_ip_address = Some("172.31.99.99".into());
+        })
+        .await,
+        ErrorCode::InvalidParameterValue,
+        &format!(
+            "The private IP address 172.31.99.99 is not assigned to the network interface \
+             {interface}."
+        ),
+    );
+    associate(&cloud, |input| {
+        input.allocation_id = Some(allocation_id.clone());
+        input.instance_id = Some(instance_id.clone());
+        input.network_interface_id = Some(interface.clone());
+        input.private_ip_address = Some(private_ip.clone());
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_rule_naming_no_peer_allows_everywhere_as_nova_read_it() {
+    let cloud = quick_cloud();
+    let web = create_group(&cloud, "web").await;
+    authorize(
+        &cloud,
+        SecurityGroupIngress {
+            group_id: Some(web.clone()),
+            ip_protocol: Some("tcp".into()),
+            from_port: Some(80),
+            to_port: Some(80),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        group(&cloud, &web).await.ip_permissions,
+        vec![tcp(80, 80, &["0.0.0.0/0"])]
+    );
+}
+
+#[tokio::test]
+async fn revoking_by_rule_id_is_not_supported() {
+    let cloud = quick_cloud();
+    let web = create_group(&cloud, "web").await;
+    assert_error(
+        cloud
+            .revoke_security_group_ingress(call(RevokeSecurityGroupIngressInput {
+                ingress: ingress_by_id(&web, vec![]),
+                security_group_rule_ids: vec!["sgr-0123456789abcdef0".into()],
+            }))
+            .await,
+        ErrorCode::UnsupportedOperation,
+        "Revoking rules by SecurityGroupRuleId is not supported by this cloud.",
+    );
+}
