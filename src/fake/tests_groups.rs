@@ -437,7 +437,8 @@ async fn launch_with(
     let output = cloud
         .run_instances(Ec2Call::new(context(project), input))
         .await?;
-    Ok(output.reservation.instances[0].clone())
+    // `Instance::clone` also reads an instance behind a shared handle.
+    Ok(Instance::clone(&output.reservation.instances[0]))
 }
 
 async fn launch(cloud: &FakeCloud) -> String {
@@ -449,16 +450,14 @@ async fn launch(cloud: &FakeCloud) -> String {
 }
 
 async fn describe_instance(cloud: &FakeCloud, instance_id: &str) -> Instance {
-    cloud
+    let output = cloud
         .describe_instances(call(DescribeInstancesInput {
             instance_ids: vec![instance_id.into()],
             ..Default::default()
         }))
         .await
-        .unwrap()
-        .reservations[0]
-        .instances[0]
-        .clone()
+        .unwrap();
+    Instance::clone(&output.reservations[0].instances[0])
 }
 
 async fn terminate(cloud: &FakeCloud, instance_id: &str) {
