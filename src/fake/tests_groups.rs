@@ -1710,6 +1710,39 @@ async fn disassociating_gives_the_instance_an_address_of_amazons_pool_again() {
 }
 
 #[tokio::test]
+async fn disassociating_an_unknown_address_is_not_found_and_an_unassociated_one_is_a_no_op() {
+    let cloud = quick_cloud();
+    let allocated = allocate(&cloud).await;
+    assert_error(
+        cloud
+            .disassociate_address(call(DisassociateAddressInput {
+                association_id: None,
+                public_ip: Some("198.51.100.7".into()),
+            }))
+            .await,
+        ErrorCode::InvalidAddressNotFound,
+        "Address '198.51.100.7' not found.",
+    );
+    cloud
+        .disassociate_address(call(DisassociateAddressInput {
+            association_id: None,
+            public_ip: Some(allocated.public_ip.clone()),
+        }))
+        .await
+        .unwrap();
+    assert_error(
+        cloud
+            .disassociate_address(call(DisassociateAddressInput {
+                association_id: Some("eipassoc-0123456789abcdef0".into()),
+                public_ip: None,
+            }))
+            .await,
+        ErrorCode::InvalidAssociationIdNotFound,
+        "The association ID 'eipassoc-0123456789abcdef0' does not exist",
+    );
+}
+
+#[tokio::test]
 async fn an_elastic_address_stays_through_stop_and_start() {
     let cloud = quick_cloud();
     let instance_id = launch(&cloud).await;
