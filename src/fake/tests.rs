@@ -89,7 +89,7 @@ async fn launch(cloud: &FakeCloud, count: i64) -> Vec<String> {
     launch_in(cloud, "default", count).await
 }
 
-async fn describe(cloud: &FakeCloud, input: DescribeInstancesInput) -> Vec<Instance> {
+async fn describe(cloud: &FakeCloud, input: DescribeInstancesInput) -> Vec<Shared<Instance>> {
     let output = cloud.describe_instances(call(input)).await.unwrap();
     output
         .reservations
@@ -98,7 +98,7 @@ async fn describe(cloud: &FakeCloud, input: DescribeInstancesInput) -> Vec<Insta
         .collect()
 }
 
-async fn describe_one(cloud: &FakeCloud, instance_id: &str) -> Instance {
+async fn describe_one(cloud: &FakeCloud, instance_id: &str) -> Shared<Instance> {
     let mut instances = describe(
         cloud,
         DescribeInstancesInput {
@@ -240,7 +240,7 @@ async fn stop_start_and_terminate_answer_transient_states_that_settle() {
     assert_eq!(stopped.ip_address, None);
     assert_eq!(stopped.dns_name, "");
     assert_eq!(
-        stopped.state_reason.unwrap().code,
+        stopped.state_reason.as_ref().unwrap().code,
         "Client.UserInitiatedShutdown"
     );
 
@@ -712,7 +712,7 @@ async fn filters_match_with_wildcards_and_combine() {
             )
             .await
             .into_iter()
-            .map(|i| i.instance_id)
+            .map(|i| i.instance_id.clone())
             .collect::<Vec<_>>()
         }
     };
@@ -787,7 +787,7 @@ async fn pages_of_five_split_twelve_instances_five_five_two() {
     let unpaged: Vec<String> = describe(&cloud, DescribeInstancesInput::default())
         .await
         .into_iter()
-        .map(|i| i.instance_id.into())
+        .map(|i| i.instance_id.clone().into())
         .collect();
     assert_eq!(unpaged, launched);
 
