@@ -165,7 +165,10 @@ pub(crate) struct RenderKey {
 /// It is a cache, not state: clones start empty, `Debug` shows none of it, and serde
 /// skips it.
 #[derive(Default)]
-pub(crate) struct RenderedInstance(Mutex<[Option<(RenderKey, Shared<Instance>)>; 2]>);
+pub(crate) struct RenderedInstance(Mutex<[RenderSlot; 2]>);
+
+/// A rendered instance and the key it was rendered for, if any yet.
+type RenderSlot = Option<(RenderKey, Shared<Instance>)>;
 
 impl RenderedInstance {
     /// The instance rendered for `key` and `ipv6`, rendered by `render` unless the last
