@@ -19,7 +19,9 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-use crate::core::{Application, Body, BodyLimitExceeded, RemoteAddr, Request, Response};
+use crate::core::{
+    Application, Body, BodyLimitExceeded, BodyReadFailed, RemoteAddr, Request, Response,
+};
 
 /// Limits the adapter enforces on every connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,12 +191,8 @@ async fn answer(
             Body::empty()
         }
         Err(()) => {
-            let mut response = Response::new(Body::from("The request body could not be read."));
-            *response.status_mut() = http::StatusCode::REQUEST_TIMEOUT;
-            response
-                .headers_mut()
-                .insert(http::header::CONNECTION, "close".parse().unwrap());
-            return response;
+            parts.extensions.insert(BodyReadFailed);
+            Body::empty()
         }
     };
     parts.extensions.insert(RemoteAddr(remote));

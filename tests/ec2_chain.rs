@@ -398,3 +398,58 @@ async fn no_auth_reads_the_access_key_as_user_and_project() {
         [("project-c".to_owned(), "us-west-2".to_owned())]
     );
 }
+
+#[tokio::test]
+async fn only_get_and_post_run_actions() {
+    let fixture = fixture();
+    let mut request = form(DESCRIBE_REGIONS);
+    *request.method_mut() = http::Method::PUT;
+    sign_v4(
+        &mut request,
+        ACCESS_KEY,
+        SECRET.as_bytes(),
+        "us-east-1",
+        "ec2",
+        NOW,
+    );
+    let answer = send(&fixture, request).await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (400, "InvalidRequest"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer
+            .body
+            .contains("The HTTP method PUT is not supported.")
+    );
+    assert!(fixture.recorder.calls.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn absurdly_nested_parameters_are_refused_not_recursed_into() {
+    let fixture = fixture();
+    let deep = vec!["A.1"; 8000].join(".");
+    let body = format!("{DESCRIBE_REGIONS}&{deep}=x");
+    let answer = send(&fixture, signed(&body, "us-east-1")).await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (400, "UnknownParameter"),
+        "{}",
+        &answer.body[..200]
+    );
+}
+
+#[tokio::test]
+async fn values_that_xml_cannot_carry_are_refused() {
+    let fixture = fixture();
+    let body = format!("{DESCRIBE_REGIONS}&RegionName.1=us-east-1%EF%BF%BF");
+    let answer = send(&fixture, signed(&body, "us-east-1")).await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (400, "InvalidParameterValue"),
+        "{}",
+        answer.body
+    );
+}

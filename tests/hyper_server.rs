@@ -125,6 +125,29 @@ async fn too_many_headers_are_refused_and_slow_heads_time_out() {
 }
 
 #[tokio::test]
+async fn a_body_slower_than_the_read_timeout_gets_ec2_error_xml_with_408() {
+    let app = Ec2Api::builder(Arc::new(Nothing)).build();
+    let config = ServerConfig {
+        body_read_timeout: Duration::from_millis(200),
+        ..ServerConfig::default()
+    };
+    let (address, _stop, _task) = start(app, config).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{answer}"
+    );
+    assert!(answer.contains("<Code>RequestTimeout</Code>"), "{answer}");
+}
+
+#[tokio::test]
 async fn shutdown_lets_a_request_in_flight_finish() {
     let app: Arc<dyn Application> = Arc::new(from_fn(|_request: Request| async {
         tokio::time::sleep(Duration::from_millis(300)).await;

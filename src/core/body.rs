@@ -117,6 +117,12 @@ pub struct BodyLimitExceeded {
     pub limit: usize,
 }
 
+/// Request extension set by an adapter that could not read the whole body: the client
+/// was too slow or the connection failed. The chain gets an empty body, and the
+/// protocol's fault wrapper answers in its own format with HTTP 408.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyReadFailed;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ mod router;
 mod urlmap;
 
 pub use app::{Application, BoxError, Layered, Middleware, Pipeline, Request, Response, from_fn};
-pub use body::{Body, BodyLimitExceeded};
+pub use body::{Body, BodyLimitExceeded, BodyReadFailed};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use context::{Context, RemoteAddr, RequestId};
 pub use debug::Debug;

@@ -11,6 +11,36 @@ use std::str::FromStr;
 
 use super::error::{Ec2Error, ErrorCode};
 
+/// The most segments a parameter name may have. The deepest EC2 parameters have six
+/// (`LaunchTemplateConfig.1.Overrides.1.InstanceRequirements.VCpuCount.Min`).
+pub const MAX_DEPTH: usize = 12;
+
+/// The most digits a list index may have.
+const MAX_INDEX_DIGITS: usize = 18;
+
+/// Checks that a parameter name is one the argument tree can hold: at most
+/// [`MAX_DEPTH`] segments, no empty segment, and list indexes of at most 18 digits.
+pub fn check_key(key: &str) -> Result<(), Ec2Error> {
+    let shown: String = key.chars().take(128).collect();
+    let segments = key.split('.').count();
+    if segments > MAX_DEPTH || key.split('.').any(str::is_empty) {
+        return Err(Ec2Error::new(
+            ErrorCode::UnknownParameter,
+            format!("The parameter {shown} is not recognized"),
+        ));
+    }
+    let too_long_index = key.split('.').any(|segment| {
+        segment.len() > MAX_INDEX_DIGITS && segment.bytes().all(|b| b.is_ascii_digit())
+    });
+    if too_long_index {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!("The list index in parameter {shown} is out of range"),
+        ));
+    }
+    Ok(())
+}
+
 /// One segment of a dotted key: list indexes compare as numbers and sort first.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Segment {
@@ -80,7 +110,9 @@ impl fmt::Debug for Node {
 
 impl Args {
     /// Builds the tree from decoded `(key, value)` pairs. A repeated key keeps its last
-    /// value.
+    /// value. Keys nested deeper than [`MAX_DEPTH`] are left out: no EC2 parameter is, and
+    /// the tree's depth stays bounded whatever a client sends ([`check_key`] lets the
+    /// chain refuse them instead).
     pub fn from_pairs<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> Args
     where
         K: AsRef<str>,
@@ -88,8 +120,12 @@ impl Args {
     {
         let mut root = Node::default();
         for (key, value) in pairs {
+            let key = key.as_ref();
+            if key.split('.').count() > MAX_DEPTH {
+                continue;
+            }
             let mut node = &mut root;
-            for segment in key.as_ref().split('.') {
+            for segment in key.split('.') {
                 node = node.children.entry(Segment::parse(segment)).or_default();
             }
             node.value = Some(value.into());
@@ -194,6 +230,13 @@ impl Node {
         }
     }
 
+    /// Every child with its segment as written in a key (`1`, `Name`), in tree order.
+    pub fn children(&self) -> impl Iterator<Item = (String, &Node)> {
+        self.children
+            .iter()
+            .map(|(segment, node)| (segment.to_string(), node))
+    }
+
     /// The named children, in name order.
     pub fn named_children(&self) -> impl Iterator<Item = (&str, &Node)> {
         self.children
@@ -210,6 +253,24 @@ impl Node {
             .iter()
             .filter(|(segment, _)| matches!(segment, Segment::Index(_)))
             .map(|(_, node)| node)
+    }
+
+    /// Refuses a list node that also has a value or named children (`Filter.abc.Name`,
+    /// `Filter.-1.Name`): such arguments would otherwise be dropped silently and widen
+    /// what a call matches.
+    pub fn check_list(&self, path: &str) -> Result<(), Ec2Error> {
+        let stray = self.value.is_some()
+            || self
+                .children
+                .keys()
+                .any(|segment| matches!(segment, Segment::Name(_)));
+        if stray {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                format!("The parameter {path} must be a list numbered from 1."),
+            ));
+        }
+        Ok(())
     }
 
     /// The indexed children of the node at `path`.
@@ -230,6 +291,14 @@ impl Node {
     /// The filters at `path` (`Filter`): each `Filter.N.Name` with its values. A filter
     /// without a name is `InvalidParameterValue`, as AWS answers.
     pub fn filters(&self, path: &str) -> Result<Vec<Filter>, Ec2Error> {
+        if let Some(node) = self.get(path) {
+            node.check_list(path)?;
+            for item in node.items() {
+                if let Some(values) = item.get("Value") {
+                    values.check_list("Filter.N.Value")?;
+                }
+            }
+        }
         self.list(path)
             .into_iter()
             .map(|node| {
@@ -317,6 +386,48 @@ mod tests {
         assert_eq!(
             missing.message(),
             "The request must contain the parameter ImageId"
+        );
+    }
+
+    #[test]
+    fn keys_deeper_than_the_limit_are_left_out_and_refused() {
+        let deep = vec!["A.1"; 5000].join(".");
+        let args = Args::from_pairs([(deep.as_str(), "x"), ("Action", "DescribeRegions")]);
+        assert_eq!(args.keys(), ["Action"]);
+        assert_eq!(
+            check_key(&deep).unwrap_err().code(),
+            ErrorCode::UnknownParameter
+        );
+        assert!(check_key("BlockDeviceMapping.1.Ebs.VolumeSize").is_ok());
+        assert_eq!(
+            check_key("Filter..Name").unwrap_err().code(),
+            ErrorCode::UnknownParameter
+        );
+        assert_eq!(
+            check_key("Filter.99999999999999999999.Name")
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidParameterValue
+        );
+    }
+
+    #[test]
+    fn malformed_filter_lists_are_refused_not_dropped() {
+        for key in ["Filter.abc.Name", "Filter.-1.Name"] {
+            let args = Args::from_pairs([(key, "instance-id")]);
+            let error = args.filters("Filter").unwrap_err();
+            assert_eq!(
+                error.message(),
+                "The parameter Filter must be a list numbered from 1."
+            );
+        }
+        let args = Args::from_pairs([
+            ("Filter.1.Name", "instance-id"),
+            ("Filter.1.Value.x", "i-1"),
+        ]);
+        assert_eq!(
+            args.filters("Filter").unwrap_err().code(),
+            ErrorCode::InvalidParameterValue
         );
     }
 

@@ -47,6 +47,8 @@ error_codes! {
     UnauthorizedOperation = "UnauthorizedOperation", 403;
     /// A DryRun request would have succeeded.
     DryRunOperation = "DryRunOperation", 412;
+    /// The request body did not arrive in time.
+    RequestTimeout = "RequestTimeout", 408;
     /// The request body went past the server's cap.
     RequestEntityTooLarge = "RequestEntityTooLarge", 413;
     /// Something failed inside the server.

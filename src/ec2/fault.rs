@@ -13,8 +13,8 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 use super::auth::AuthRejected;
 use super::error::{Ec2Error, ErrorCode};
 use crate::core::{
-    Application, Body, BodyLimitExceeded, BoxError, Middleware, Request, RequestId, Response,
-    RouteError,
+    Application, Body, BodyLimitExceeded, BodyReadFailed, BoxError, Middleware, Request, RequestId,
+    Response, RouteError,
 };
 
 /// Turns errors and panics into EC2 error responses, and gives every request an id.
@@ -79,6 +79,18 @@ impl Middleware for FaultWrapper {
         let request_id = RequestId::generate();
         request.extensions_mut().insert(request_id.clone());
 
+        if request.extensions().get::<BodyReadFailed>().is_some() {
+            let error = Ec2Error::new(
+                ErrorCode::RequestTimeout,
+                "The request body was not received in time.",
+            );
+            let mut response = error_response(&error, &request_id);
+            let close = HeaderValue::from_static("close");
+            response
+                .headers_mut()
+                .insert(http::header::CONNECTION, close);
+            return Ok(response);
+        }
         if let Some(exceeded) = request.extensions().get::<BodyLimitExceeded>() {
             let error = Ec2Error::new(
                 ErrorCode::RequestEntityTooLarge,

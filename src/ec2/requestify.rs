@@ -71,6 +71,11 @@ pub fn parse(params: &Params) -> Result<Ec2Request, Ec2Error> {
             "Value for parameter Version is invalid: it must be a date such as 2016-11-15.",
         ));
     }
+    for (name, _) in &params.0 {
+        if !is_auth_parameter(name) {
+            super::args::check_key(name)?;
+        }
+    }
     let args = Args::from_pairs(
         params
             .0
@@ -115,6 +120,14 @@ impl Middleware for Requestify {
         mut request: Request,
         next: &dyn Application,
     ) -> Result<Response, BoxError> {
+        // The Query API is GET and POST only.
+        if !matches!(*request.method(), http::Method::GET | http::Method::POST) {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidRequest,
+                format!("The HTTP method {} is not supported.", request.method()),
+            )
+            .into());
+        }
         let params = Params::of(&mut request);
         let ec2_request = parse(&params)?;
         request.extensions_mut().insert(Arc::new(ec2_request));

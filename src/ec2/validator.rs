@@ -128,6 +128,7 @@ fn node_values(node: &Node) -> impl Iterator<Item = &str> {
 /// One pass over the top-level arguments: each is checked by the rule for its name, if
 /// there is one.
 pub fn validate(request: &Ec2Request) -> Result<(), Ec2Error> {
+    check_characters(request.args.root(), &mut String::new())?;
     for (name, node) in request.args.root().named_children() {
         if let Some(rule) = ID_RULES.iter().find(|rule| rule.parameter == name) {
             for id in node_values(node) {
@@ -180,6 +181,29 @@ pub fn validate(request: &Ec2Request) -> Result<(), Ec2Error> {
             }
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// Refuses values that XML cannot carry (control characters, U+FFFE, U+FFFF): stored,
+/// they could never be shown back to the client as they were given.
+fn check_characters(node: &Node, path: &mut String) -> Result<(), Ec2Error> {
+    if let Some(value) = node.value()
+        && !super::xml::is_xml_text(value)
+    {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterValue,
+            format!("The value of parameter {path} contains characters that are not allowed."),
+        ));
+    }
+    for (name, child) in node.children() {
+        let before = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&name);
+        check_characters(child, path)?;
+        path.truncate(before);
     }
     Ok(())
 }
@@ -258,6 +282,17 @@ mod tests {
             ]))
             .is_ok()
         );
+    }
+
+    #[test]
+    fn values_xml_cannot_carry_are_refused() {
+        let error = validate(&request(&[("Tag.1.Value", "a\u{ffff}")])).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidParameterValue);
+        assert_eq!(
+            error.message(),
+            "The value of parameter Tag.1.Value contains characters that are not allowed."
+        );
+        assert!(validate(&request(&[("Tag.1.Value", "tab\tok")])).is_ok());
     }
 
     #[test]

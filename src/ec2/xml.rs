@@ -6,8 +6,8 @@
 
 use time::OffsetDateTime;
 
-/// Bytes that element content cannot carry as they are: `&`, `<`, `>` and the control
-/// characters XML 1.0 forbids.
+/// Bytes that may start something element content cannot carry as it is: `&`, `<`, `>`,
+/// the control characters XML 1.0 forbids, and 0xEF, the lead byte of U+FFFE and U+FFFF.
 const NEEDS_ESCAPE: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
@@ -18,12 +18,13 @@ const NEEDS_ESCAPE: [bool; 256] = {
     table[b'&' as usize] = true;
     table[b'<' as usize] = true;
     table[b'>' as usize] = true;
+    table[0xef] = true;
     table
 };
 
 /// Appends `text` to `out` escaped for element content (`&`, `<`, `>`). Characters XML
-/// 1.0 cannot carry (control characters other than tab, newline and carriage return) are
-/// written as U+FFFD, so no value can make a response unparsable.
+/// 1.0 cannot carry (control characters other than tab, newline and carriage return,
+/// U+FFFE and U+FFFF) are written as U+FFFD, so no value can make a response unparsable.
 pub fn escape_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     // Most values need no escaping: check all bytes at once before going byte by byte.
@@ -35,21 +36,39 @@ pub fn escape_into(out: &mut String, text: &str) {
         return;
     }
     let mut start = 0;
-    for (index, byte) in bytes.iter().enumerate() {
-        if !NEEDS_ESCAPE[*byte as usize] {
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if !NEEDS_ESCAPE[byte as usize] {
+            index += 1;
             continue;
         }
-        let replacement = match byte {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            _ => "\u{fffd}",
+        let (replacement, width) = match byte {
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'&' => ("&amp;", 1),
+            0xef => match bytes.get(index + 1..index + 3) {
+                Some([0xbf, 0xbe | 0xbf]) => ("\u{fffd}", 3),
+                _ => {
+                    index += 1;
+                    continue;
+                }
+            },
+            _ => ("\u{fffd}", 1),
         };
         out.push_str(&text[start..index]);
         out.push_str(replacement);
-        start = index + 1;
+        index += width;
+        start = index;
     }
     out.push_str(&text[start..]);
+}
+
+/// Whether XML 1.0 can carry `text` as it is (after escaping `&`, `<` and `>`).
+pub fn is_xml_text(text: &str) -> bool {
+    text.chars().all(|c| {
+        !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+    })
 }
 
 /// Appends the decimal digits of `value`, without allocating.
@@ -366,6 +385,16 @@ mod tests {
         escape_into(&mut out, "plain text, é and 日本");
         escape_into(&mut out, "|a<b>&c\u{7f}");
         assert_eq!(out, "plain text, é and 日本|a&lt;b&gt;&amp;c\u{7f}");
+    }
+
+    #[test]
+    fn noncharacters_are_replaced_and_other_three_byte_characters_kept() {
+        let mut out = String::new();
+        escape_into(&mut out, "a\u{ffff}b\u{fffe}c\u{ff21}d\u{f000}");
+        assert_eq!(out, "a\u{fffd}b\u{fffd}c\u{ff21}d\u{f000}");
+        assert!(!is_xml_text("x\u{ffff}"));
+        assert!(!is_xml_text("x\u{1}"));
+        assert!(is_xml_text("tab\tnew\nline \u{ff21}"));
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub struct CreateKeyPairInput {
 impl FromArgs for CreateKeyPairInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
         Ok(CreateKeyPairInput {
-            key_name: args.required("KeyName")?.to_owned(),
+            key_name: key_name(args)?,
             key_type: args.string("KeyType"),
             key_format: args.string("KeyFormat"),
             tag_specifications: TagSpecification::list_from(args)?,
@@ -85,7 +85,7 @@ pub struct ImportKeyPairInput {
 
 impl FromArgs for ImportKeyPairInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
-        let key_name = args.required("KeyName")?.to_owned();
+        let key_name = key_name(args)?;
         let encoded = args.required("PublicKeyMaterial")?;
         let public_key_material = base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())
@@ -228,6 +228,20 @@ impl ToXml for DescribeKeyPairsOutput {
     fn write_xml(&self, writer: &mut XmlWriter) {
         writer.list("keySet", &self.key_pairs);
     }
+}
+
+/// A new key pair's `KeyName`: required, at most 255 characters, without leading or
+/// trailing whitespace (AWS refuses those).
+fn key_name(args: &Args) -> Result<String, Ec2Error> {
+    let name = args.required("KeyName")?;
+    if name.trim() != name || name.is_empty() {
+        return Err(Ec2Error::invalid_value(
+            "KeyName",
+            name,
+            "Key names cannot be empty or begin or end with whitespace.",
+        ));
+    }
+    Ok(name.to_owned())
 }
 
 #[cfg(test)]
