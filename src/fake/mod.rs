@@ -19,17 +19,22 @@
 //!   timestamps when read: nothing runs in the background. Terminated instances stay
 //!   visible (AWS shows them for about an hour; the fake keeps them until
 //!   [`FakeCloud::reset`]).
+//! - **Volumes and snapshots**: EBS state machines on the same clock (`creating` →
+//!   `available`, `attaching` → `attached`, `detaching` → detached; snapshots `pending` →
+//!   `completed`). A volume attached to an instance that terminates is detached.
 //! - **Key pairs**, the **image catalog** (six public images per region, ids the same on
-//!   every run), **tags** on instances, own images and key pairs, and account attributes.
+//!   every run), **tags** on instances, own images, key pairs, volumes and snapshots, and
+//!   account attributes.
 //!
 //! Lookups by id cost O(1) and a project's Describe costs O(that project's instances),
 //! whatever else the store holds.
 //!
 //! # Limitations
 //!
-//! - Security groups other than each VPC's `default` one, volumes, snapshots and
-//!   addresses are not modelled here: launching into another group is
-//!   `InvalidGroup.NotFound`.
+//! - Security groups other than each VPC's `default` one and addresses are not modelled
+//!   here: launching into another group is `InvalidGroup.NotFound`.
+//! - Instances' root volumes show only in their instance's block device mapping, not in
+//!   DescribeVolumes, and volumes attached with AttachVolume do not show there.
 //! - RegisterImage, DeregisterImage, CreateImage, image attributes and UpdateImage answer
 //!   `UnsupportedOperation`.
 //! - Private addresses come from a `/20` per zone and are not reused: past 4091
@@ -44,8 +49,10 @@ mod instances;
 mod key_pairs;
 mod paging;
 pub mod regions;
+mod snapshots;
 mod state;
 mod tags;
+mod volumes;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -309,7 +316,7 @@ impl FakeCloud {
         *self.write() = saved.0;
     }
 
-    /// Forgets every instance, key pair, own image and tag.
+    /// Forgets every instance, key pair, own image, volume, snapshot and tag.
     pub fn reset(&self) {
         *self.write() = initial_state(&self.inner.config.regions);
     }
@@ -572,7 +579,75 @@ impl CloudController for FakeCloud {
         let scope = self.scope(&call)?;
         tags::describe(self, &scope, &call.input)
     }
+
+    async fn create_volume(
+        &self,
+        call: Ec2Call<CreateVolumeInput>,
+    ) -> Result<CreateVolumeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::create(self, &scope, &call.input)
+    }
+
+    async fn delete_volume(
+        &self,
+        call: Ec2Call<DeleteVolumeInput>,
+    ) -> Result<DeleteVolumeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::delete(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn describe_volumes(
+        &self,
+        call: Ec2Call<DescribeVolumesInput>,
+    ) -> Result<DescribeVolumesOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::describe(self, &scope, &call.input)
+    }
+
+    async fn attach_volume(
+        &self,
+        call: Ec2Call<AttachVolumeInput>,
+    ) -> Result<AttachVolumeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::attach(self, &scope, &call.input)
+    }
+
+    async fn detach_volume(
+        &self,
+        call: Ec2Call<DetachVolumeInput>,
+    ) -> Result<DetachVolumeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::detach(self, &scope, &call.input)
+    }
+
+    async fn create_snapshot(
+        &self,
+        call: Ec2Call<CreateSnapshotInput>,
+    ) -> Result<CreateSnapshotOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        snapshots::create(self, &scope, &call.input)
+    }
+
+    async fn delete_snapshot(
+        &self,
+        call: Ec2Call<DeleteSnapshotInput>,
+    ) -> Result<DeleteSnapshotOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        snapshots::delete(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn describe_snapshots(
+        &self,
+        call: Ec2Call<DescribeSnapshotsInput>,
+    ) -> Result<DescribeSnapshotsOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        snapshots::describe(self, &scope, &call.input)
+    }
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_volumes;

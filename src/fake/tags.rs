@@ -1,5 +1,5 @@
-//! Tags on instances, the project's own images and key pairs: CreateTags, DeleteTags,
-//! DescribeTags.
+//! Tags on instances, the project's own images, key pairs, volumes and snapshots:
+//! CreateTags, DeleteTags, DescribeTags.
 
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
@@ -80,6 +80,10 @@ fn not_found(resource_id: &str) -> Ec2Error {
             ErrorCode::InvalidKeyPairIdNotFound,
             format!("The key pair ID '{resource_id}' does not exist"),
         )
+    } else if resource_id.starts_with("vol-") {
+        super::volumes::not_found(resource_id)
+    } else if resource_id.starts_with("snap-") {
+        super::snapshots::not_found(resource_id)
     } else {
         Ec2Error::new(
             ErrorCode::InvalidId,
@@ -114,6 +118,18 @@ fn tags_of<'a>(
             .values_mut()
             .find(|key_pair| key_pair.key_pair_id == resource_id)
             .map(|key_pair| &mut key_pair.tags)
+    } else if resource_id.starts_with("vol-") {
+        region
+            .volumes
+            .get_mut(resource_id)
+            .filter(|volume| volume.project_id == scope.project)
+            .map(|volume| &mut volume.tags)
+    } else if resource_id.starts_with("snap-") {
+        region
+            .snapshots
+            .get_mut(resource_id)
+            .filter(|snapshot| snapshot.project_id == scope.project)
+            .map(|snapshot| &mut snapshot.tags)
     } else {
         None
     }
@@ -224,6 +240,18 @@ pub(crate) fn describe(
         }
         for key_pair in project.key_pairs.values() {
             resources.push((&key_pair.key_pair_id, "key-pair", &key_pair.tags));
+        }
+    }
+    if let Some(storage) = region.storage.get(&scope.project) {
+        for id in storage.volume_order.values() {
+            if let Some(volume) = region.volumes.get(id) {
+                resources.push((&volume.volume_id, "volume", &volume.tags));
+            }
+        }
+        for id in storage.snapshot_order.values() {
+            if let Some(snapshot) = region.snapshots.get(id) {
+                resources.push((&snapshot.snapshot_id, "snapshot", &snapshot.tags));
+            }
         }
     }
     for image in region.images.values() {
