@@ -33,8 +33,8 @@
 //!
 //! - Security groups other than each VPC's `default` one and addresses are not modelled
 //!   here: launching into another group is `InvalidGroup.NotFound`.
-//! - Instances' root volumes show only in their instance's block device mapping, not in
-//!   DescribeVolumes, and volumes attached with AttachVolume do not show there.
+//! - DescribeInstances' block device mapping shows only the root volume, not the
+//!   volumes attached with AttachVolume.
 //! - RegisterImage, DeregisterImage, CreateImage, image attributes and UpdateImage answer
 //!   `UnsupportedOperation`.
 //! - Private addresses come from a `/20` per zone and are not reused: past 4091
@@ -380,7 +380,10 @@ impl CloudController for FakeCloud {
         call: Ec2Call<RunInstancesInput>,
     ) -> Result<RunInstancesOutput, Ec2Error> {
         let scope = self.scope(&call)?;
-        instances::run(self, &scope, &call.input)
+        let output = instances::run(self, &scope, &call.input)?;
+        let launched = output.reservation.instances.iter();
+        volumes::add_root_volumes(self, &scope, launched.map(|i| i.instance_id.as_ref()));
+        Ok(output)
     }
 
     async fn describe_instances(

@@ -97,7 +97,7 @@ pub(crate) fn create(
         .ok_or_else(Ec2Error::internal)?;
 
     // Checks.
-    let volume = volumes::owned(region, scope, &input.volume_id)
+    let volume = volumes::owned(region, scope, &input.volume_id, moment)
         .ok_or_else(|| volumes::not_found(&input.volume_id))?;
     let volume_state = volumes::view(region, volume, moment).state;
     if volume_state == VolumeState::Creating {

@@ -7,6 +7,7 @@ use crate::ec2::model::{
 };
 
 use super::state::{RegionState, Tags};
+use super::volumes::Moment;
 use super::{FakeCloud, Scope, filters, paging};
 
 /// The most tags a resource may carry.
@@ -97,6 +98,7 @@ fn tags_of<'a>(
     region: &'a mut RegionState,
     scope: &Scope,
     resource_id: &str,
+    moment: Moment,
 ) -> Option<&'a mut Tags> {
     if resource_id.starts_with("i-") {
         region
@@ -119,10 +121,10 @@ fn tags_of<'a>(
             .find(|key_pair| key_pair.key_pair_id == resource_id)
             .map(|key_pair| &mut key_pair.tags)
     } else if resource_id.starts_with("vol-") {
+        super::volumes::owned(region, scope, resource_id, moment)?;
         region
             .volumes
             .get_mut(resource_id)
-            .filter(|volume| volume.project_id == scope.project)
             .map(|volume| &mut volume.tags)
     } else if resource_id.starts_with("snap-") {
         region
@@ -141,18 +143,20 @@ pub(crate) fn create(
     scope: &Scope,
     input: &CreateTagsInput,
 ) -> Result<(), Ec2Error> {
+    let moment = Moment::of(cloud);
     let mut state = cloud.write();
     let region = state
         .regions
         .get_mut(&scope.region)
         .ok_or_else(Ec2Error::internal)?;
     for resource_id in &input.resource_ids {
-        let existing = tags_of(region, scope, resource_id).ok_or_else(|| not_found(resource_id))?;
+        let existing =
+            tags_of(region, scope, resource_id, moment).ok_or_else(|| not_found(resource_id))?;
         let mut trial = existing.clone();
         apply(&mut trial, &input.tags)?;
     }
     for resource_id in &input.resource_ids {
-        if let Some(existing) = tags_of(region, scope, resource_id) {
+        if let Some(existing) = tags_of(region, scope, resource_id, moment) {
             apply(existing, &input.tags)?;
         }
     }
@@ -166,13 +170,14 @@ pub(crate) fn delete(
     scope: &Scope,
     input: &DeleteTagsInput,
 ) -> Result<(), Ec2Error> {
+    let moment = Moment::of(cloud);
     let mut state = cloud.write();
     let region = state
         .regions
         .get_mut(&scope.region)
         .ok_or_else(Ec2Error::internal)?;
     for resource_id in &input.resource_ids {
-        tags_of(region, scope, resource_id).ok_or_else(|| not_found(resource_id))?;
+        tags_of(region, scope, resource_id, moment).ok_or_else(|| not_found(resource_id))?;
     }
     for tag in &input.tags {
         if tag.key.to_ascii_lowercase().starts_with("aws:") {
@@ -186,7 +191,7 @@ pub(crate) fn delete(
         }
     }
     for resource_id in &input.resource_ids {
-        let Some(existing) = tags_of(region, scope, resource_id) else {
+        let Some(existing) = tags_of(region, scope, resource_id, moment) else {
             continue;
         };
         if input.tags.is_empty() {
@@ -229,6 +234,7 @@ pub(crate) fn describe(
         }
     };
 
+    let moment = Moment::of(cloud);
     let state = cloud.read();
     let region = &state.regions[&scope.region];
     let mut resources: Vec<(&str, &str, &Tags)> = Vec::new();
@@ -244,7 +250,7 @@ pub(crate) fn describe(
     }
     if let Some(storage) = region.storage.get(&scope.project) {
         for id in storage.volume_order.values() {
-            if let Some(volume) = region.volumes.get(id) {
+            if let Some(volume) = super::volumes::owned(region, scope, id, moment) {
                 resources.push((&volume.volume_id, "volume", &volume.tags));
             }
         }

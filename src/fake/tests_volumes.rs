@@ -140,6 +140,19 @@ async fn launch_in_zone(cloud: &FakeCloud, zone: &str) -> String {
     output.reservation.instances[0].instance_id.to_string()
 }
 
+/// The id of the root volume DescribeInstances shows for `instance_id`.
+async fn root_volume_of(cloud: &FakeCloud, instance_id: &str) -> String {
+    let output = cloud
+        .describe_instances(call(DescribeInstancesInput {
+            instance_ids: vec![instance_id.into()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let instance = &output.reservations[0].instances[0];
+    instance.block_device_mappings[0].volume_id.to_string()
+}
+
 async fn launch(cloud: &FakeCloud) -> String {
     launch_in_zone(cloud, "us-east-1a").await
 }
@@ -704,10 +717,9 @@ async fn another_projects_volume_answers_like_a_missing_one() {
         }))
         .await;
     assert_eq!(describe.unwrap_err(), not_found);
-    assert!(
-        describe_volumes(&cloud, DescribeVolumesInput::default())
-            .await
-            .is_empty()
+    assert_eq!(
+        volume_ids_where(&cloud, vec![]).await,
+        only(&root_volume_of(&cloud, &instance_id).await)
     );
     let delete = cloud
         .delete_volume(call(DeleteVolumeInput {
@@ -800,6 +812,9 @@ async fn describe_volumes_filters_on_every_volume_field() {
         .await
         .unwrap();
 
+    let root = root_volume_of(&cloud, &instance_id).await;
+    let root_and_large = vec![root.clone(), large.clone()];
+
     let by = |name: &str, values: &[&str]| vec![filter(name, values)];
     assert_eq!(
         volume_ids_where(&cloud, by("volume-id", &[&small])).await,
@@ -811,7 +826,7 @@ async fn describe_volumes_filters_on_every_volume_field() {
     );
     assert_eq!(
         volume_ids_where(&cloud, by("status", &["in-use"])).await,
-        only(&large)
+        root_and_large
     );
     assert_eq!(
         volume_ids_where(&cloud, by("size", &["10"])).await,
@@ -823,7 +838,7 @@ async fn describe_volumes_filters_on_every_volume_field() {
     );
     assert_eq!(
         volume_ids_where(&cloud, by("volume-type", &["gp3"])).await,
-        only(&large)
+        root_and_large
     );
     assert_eq!(
         volume_ids_where(&cloud, by("snapshot-id", &[&snapshot])).await,
@@ -835,7 +850,7 @@ async fn describe_volumes_filters_on_every_volume_field() {
     );
     assert_eq!(
         volume_ids_where(&cloud, by("attachment.instance-id", &[&instance_id])).await,
-        only(&large)
+        root_and_large
     );
     assert_eq!(
         volume_ids_where(&cloud, by("attachment.device", &["/dev/sd?"])).await,
@@ -843,7 +858,7 @@ async fn describe_volumes_filters_on_every_volume_field() {
     );
     assert_eq!(
         volume_ids_where(&cloud, by("attachment.status", &["attached"])).await,
-        only(&large)
+        root_and_large
     );
     assert_eq!(
         volume_ids_where(&cloud, by("attachment.delete-on-termination", &["false"])).await,
@@ -853,7 +868,7 @@ async fn describe_volumes_filters_on_every_volume_field() {
         volume_ids_where(&cloud, by("create-time", &["2026-03-04T05:06:07*"]))
             .await
             .len(),
-        3
+        4
     );
     assert_eq!(
         volume_ids_where(&cloud, by("tag:Name", &["web-*"])).await,
@@ -1317,6 +1332,189 @@ async fn terminating_an_instance_detaches_its_volumes() {
         }))
         .await;
     assert_eq!(deleted.unwrap(), Return(true));
+}
+
+// Root volumes.
+
+#[tokio::test]
+async fn each_launched_instance_has_its_root_volume_attached() {
+    let cloud = quick_cloud();
+    let instance_id = launch(&cloud).await;
+    let root = root_volume_of(&cloud, &instance_id).await;
+    let images = cloud
+        .describe_images(call(DescribeImagesInput {
+            filters: vec![filter("name", &["al2023-ami-*-x86_64"])],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let ebs = images.images[0].block_device_mappings[0]
+        .ebs
+        .clone()
+        .unwrap();
+    assert_eq!(
+        volume(&cloud, &root).await,
+        Volume {
+            volume_id: root.clone(),
+            size: 8,
+            snapshot_id: ebs.snapshot_id,
+            availability_zone: "us-east-1a".into(),
+            state: VolumeState::InUse,
+            create_time: START,
+            attachments: vec![VolumeAttachment {
+                volume_id: root.clone(),
+                instance_id: instance_id.clone(),
+                device: "/dev/xvda".into(),
+                state: AttachmentState::Attached,
+                attach_time: START,
+                delete_on_termination: Some(true),
+            }],
+            volume_type: "gp3".into(),
+            iops: Some(3000),
+            throughput: Some(125),
+            encrypted: false,
+            kms_key_id: None,
+            multi_attach_enabled: false,
+            tags: vec![],
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_client_token_repeat_of_run_instances_adds_no_second_root_volume() {
+    let cloud = quick_cloud();
+    let images = cloud
+        .describe_images(call(DescribeImagesInput::default()))
+        .await
+        .unwrap();
+    let input = RunInstancesInput {
+        image_id: Some(images.images[0].image_id.clone()),
+        min_count: 1,
+        max_count: 1,
+        instance_type: Some("t2.micro".into()),
+        client_token: Some("once".into()),
+        ..Default::default()
+    };
+    cloud.run_instances(call(input.clone())).await.unwrap();
+    cloud.run_instances(call(input)).await.unwrap();
+    assert_eq!(volume_ids_where(&cloud, vec![]).await.len(), 1);
+}
+
+#[tokio::test]
+async fn terminating_an_instance_deletes_its_root_volume() {
+    let (cloud, clock) = slow_cloud();
+    let instance_id = launch(&cloud).await;
+    let root = root_volume_of(&cloud, &instance_id).await;
+    clock.advance(Duration::seconds(5));
+    cloud
+        .terminate_instances(call(TerminateInstancesInput {
+            instance_ids: vec![instance_id],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    clock.advance(Duration::seconds(4));
+    assert_eq!(volume(&cloud, &root).await.state, VolumeState::InUse);
+    clock.advance(Duration::seconds(1));
+    assert!(volume_ids_where(&cloud, vec![]).await.is_empty());
+    let gone = cloud
+        .describe_volumes(call(DescribeVolumesInput {
+            volume_ids: vec![root.clone()],
+            ..Default::default()
+        }))
+        .await;
+    assert_eq!(
+        gone.unwrap_err(),
+        error(
+            ErrorCode::InvalidVolumeNotFound,
+            &format!("The volume '{root}' does not exist.")
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_root_volume_loses_its_tags() {
+    let cloud = quick_cloud();
+    let instance_id = launch(&cloud).await;
+    let root = root_volume_of(&cloud, &instance_id).await;
+    let tag_root = || {
+        cloud.create_tags(call(CreateTagsInput {
+            resource_ids: vec![root.clone()],
+            tags: vec![tag("role", "boot")],
+        }))
+    };
+    tag_root().await.unwrap();
+    assert_eq!(volume(&cloud, &root).await.tags, vec![tag("role", "boot")]);
+    cloud
+        .terminate_instances(call(TerminateInstancesInput {
+            instance_ids: vec![instance_id],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let described = cloud
+        .describe_tags(call(DescribeTagsInput {
+            filters: vec![filter("resource-type", &["volume"])],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    assert!(described.tags.is_empty());
+    assert_eq!(
+        tag_root().await.unwrap_err(),
+        error(
+            ErrorCode::InvalidVolumeNotFound,
+            &format!("The volume '{root}' does not exist.")
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_root_volume_detaches_only_from_a_stopped_instance() {
+    let cloud = quick_cloud();
+    let instance_id = launch(&cloud).await;
+    let root = root_volume_of(&cloud, &instance_id).await;
+    assert_eq!(
+        detach(&cloud, detach_input(&root)).await.unwrap_err(),
+        error(
+            ErrorCode::IncorrectState,
+            &format!("Unable to detach root volume '{root}' from instance '{instance_id}'")
+        )
+    );
+    let deleted = cloud
+        .delete_volume(call(DeleteVolumeInput {
+            volume_id: root.clone(),
+        }))
+        .await;
+    assert_eq!(
+        deleted.unwrap_err(),
+        error(
+            ErrorCode::VolumeInUse,
+            &format!("Volume {root} is currently attached to {instance_id}")
+        )
+    );
+    cloud
+        .stop_instances(call(StopInstancesInput {
+            instance_ids: vec![instance_id.clone()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    assert_eq!(
+        detach(&cloud, detach_input(&root)).await.unwrap().device,
+        "/dev/xvda"
+    );
+    assert_eq!(volume(&cloud, &root).await.state, VolumeState::Available);
+}
+
+#[tokio::test]
+async fn a_root_volume_can_be_snapshotted() {
+    let cloud = quick_cloud();
+    let instance_id = launch(&cloud).await;
+    let root = root_volume_of(&cloud, &instance_id).await;
+    let snapshot = snapshot_of(&cloud, &root, "root backup").await;
+    assert_eq!(snapshot.volume_id, root);
+    assert_eq!(snapshot.volume_size, 8);
 }
 
 // Snapshots.

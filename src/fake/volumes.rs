@@ -5,10 +5,13 @@
 //! `attaching`, then `attached`; a detachment is `detaching`, then the volume is
 //! `available` again. A volume attached to an instance that has terminated is detached.
 //!
+//! Each instance launched with RunInstances gets its root volume: in use from launch,
+//! attached at the image's root device, deleted when the instance terminates.
+//!
 //! # Limitations
 //!
-//! - Instances' root volumes are not volumes here: DescribeVolumes does not list them and
-//!   volume calls answer `InvalidVolume.NotFound` for their ids.
+//! - RunInstances' `volume` tag specifications and block device mappings do not reach
+//!   root volumes, and instances made with [`FakeCloud::seed_instances`] have none.
 //! - DeleteVolume removes a volume at once; it never shows `deleting`.
 //! - A ClientToken whose volume was deleted answers `InvalidVolume.NotFound`.
 
@@ -178,16 +181,18 @@ fn in_state(volume_id: &str, state: &str) -> Ec2Error {
     )
 }
 
-/// The project's volume `volume_id`, or none for a missing or foreign one.
+/// The project's volume `volume_id`, or none for a missing, foreign or deleted one.
 pub(crate) fn owned<'a>(
     region: &'a RegionState,
     scope: &Scope,
     volume_id: &str,
+    moment: Moment,
 ) -> Option<&'a VolumeRecord> {
     region
         .volumes
         .get(volume_id)
         .filter(|volume| volume.project_id == scope.project)
+        .filter(|volume| view(region, volume, moment).state != VolumeState::Deleted)
 }
 
 fn owned_instance<'a>(
@@ -231,7 +236,8 @@ impl Moment {
 }
 
 /// The volume's state at `moment`. An attachment ends when its detachment settles or
-/// its instance has terminated (or is gone).
+/// its instance has terminated (or is gone); the volume then is `available`, or
+/// `deleted` when it was to be deleted on termination.
 pub(crate) fn view<'a>(
     region: &'a RegionState,
     record: &'a VolumeRecord,
@@ -244,13 +250,8 @@ pub(crate) fn view<'a>(
             attachment: None,
         };
     }
+    let mut deleted = false;
     let attachment = record.attachment.as_ref().and_then(|attachment| {
-        let instance_live = region
-            .instances
-            .get(&attachment.instance_id)
-            .is_some_and(|instance| {
-                instance.state_at(moment.now, moment.delay) != InstanceStateName::Terminated
-            });
         let settled = moment.settled(attachment.changed_at);
         let state = match (attachment.detaching, settled) {
             (false, false) => AttachmentState::Attaching,
@@ -258,16 +259,79 @@ pub(crate) fn view<'a>(
             (true, false) => AttachmentState::Detaching,
             (true, true) => return None,
         };
+        let instance_live = region
+            .instances
+            .get(&attachment.instance_id)
+            .is_some_and(|instance| {
+                instance.state_at(moment.now, moment.delay) != InstanceStateName::Terminated
+            });
+        deleted = !instance_live && attachment.delete_on_termination;
         instance_live.then_some((attachment, state))
     });
+    let state = if deleted {
+        VolumeState::Deleted
+    } else if attachment.is_some() {
+        VolumeState::InUse
+    } else {
+        VolumeState::Available
+    };
     VolumeView {
         record,
-        state: if attachment.is_some() {
-            VolumeState::InUse
-        } else {
-            VolumeState::Available
-        },
+        state,
         attachment,
+    }
+}
+
+/// Adds the root volume of each of `instance_ids` that has none yet: attached at the
+/// image's root device from launch, deleted on termination, sized and typed as the
+/// image's block device mapping says.
+pub(crate) fn add_root_volumes<'a>(
+    cloud: &FakeCloud,
+    scope: &Scope,
+    instance_ids: impl IntoIterator<Item = &'a str>,
+) {
+    let mut state = cloud.write();
+    let Some(region) = state.regions.get_mut(&scope.region) else {
+        return;
+    };
+    for instance_id in instance_ids {
+        let Some(instance) = region.instances.get(instance_id) else {
+            continue;
+        };
+        let volume_id = instance.root_volume_id.to_string();
+        if region.volumes.contains_key(&volume_id) {
+            continue;
+        }
+        let image = region.images.get(instance.image_id.as_ref());
+        let mut record = VolumeRecord {
+            volume_id: volume_id.clone(),
+            project_id: instance.project_id.clone(),
+            seq: 0,
+            size: image.map_or(8, |image| image.volume_size as i32),
+            snapshot_id: image.and_then(|image| image.snapshot_id.clone()),
+            zone_index: instance.zone_index,
+            availability_zone: instance.network.availability_zone.to_string(),
+            volume_type: "gp3".into(),
+            iops: Some(3000),
+            throughput: Some(125),
+            encrypted: false,
+            kms_key_id: None,
+            multi_attach_enabled: false,
+            tags: Tags::new(),
+            create_time: instance.launch_time,
+            attachment: Some(AttachmentRecord {
+                instance_id: instance_id.to_owned(),
+                device: instance.image.root_device_name.to_string(),
+                delete_on_termination: true,
+                attach_time: instance.launch_time,
+                detaching: false,
+                changed_at: instance.launch_time,
+            }),
+        };
+        let storage = storage_entry(region, scope);
+        record.seq = storage.next_seq();
+        storage.volume_order.insert(record.seq, volume_id.clone());
+        region.volumes.insert(volume_id, record);
     }
 }
 
@@ -561,7 +625,7 @@ pub(crate) fn create(
                     ),
                 ));
             }
-            let record = owned(region, scope, &repeat.volume_id)
+            let record = owned(region, scope, &repeat.volume_id, moment)
                 .ok_or_else(|| not_found(&repeat.volume_id))?;
             return Ok(render(&view(region, record, moment)));
         }
@@ -624,8 +688,8 @@ pub(crate) fn delete(
         .regions
         .get_mut(&scope.region)
         .ok_or_else(Ec2Error::internal)?;
-    let record =
-        owned(region, scope, &input.volume_id).ok_or_else(|| not_found(&input.volume_id))?;
+    let record = owned(region, scope, &input.volume_id, moment)
+        .ok_or_else(|| not_found(&input.volume_id))?;
     if let Some((attachment, _)) = view(region, record, moment).attachment {
         return Err(Ec2Error::new(
             ErrorCode::VolumeInUse,
@@ -760,7 +824,8 @@ pub(crate) fn describe(
     if !input.volume_ids.is_empty() {
         let mut records = Vec::with_capacity(input.volume_ids.len());
         for volume_id in &input.volume_ids {
-            records.push(owned(region, scope, volume_id).ok_or_else(|| not_found(volume_id))?);
+            records
+                .push(owned(region, scope, volume_id, moment).ok_or_else(|| not_found(volume_id))?);
         }
         records.sort_by_key(|record| record.seq);
         records.dedup_by_key(|record| record.seq);
@@ -784,6 +849,7 @@ pub(crate) fn describe(
         .range(start..)
         .filter_map(|(_, id)| region.volumes.get(id))
         .map(|record| view(region, record, moment))
+        .filter(|view| view.state != VolumeState::Deleted)
         .filter(wanted);
     let page: Vec<VolumeView<'_>> = matching.by_ref().take(page_size).collect();
     let next_token = if page.len() == page_size && matching.next().is_some() {
@@ -828,8 +894,8 @@ pub(crate) fn attach(
         .ok_or_else(Ec2Error::internal)?;
 
     // Checks.
-    let record =
-        owned(region, scope, &input.volume_id).ok_or_else(|| not_found(&input.volume_id))?;
+    let record = owned(region, scope, &input.volume_id, moment)
+        .ok_or_else(|| not_found(&input.volume_id))?;
     let instance = owned_instance(region, scope, &input.instance_id)
         .ok_or_else(|| instance_not_found(&input.instance_id))?;
     let current = view(region, record, moment);
@@ -873,17 +939,16 @@ pub(crate) fn attach(
             &format!("{} is not a valid EBS device name.", input.device),
         ));
     }
-    let device_taken = instance.image.root_device_name.as_ref() == input.device
-        || region
-            .storage
-            .get(&scope.project)
-            .into_iter()
-            .flat_map(|storage| storage.volume_order.values())
-            .filter_map(|id| region.volumes.get(id))
-            .filter_map(|other| view(region, other, moment).attachment)
-            .any(|(attachment, _)| {
-                attachment.instance_id == input.instance_id && attachment.device == input.device
-            });
+    let device_taken = region
+        .storage
+        .get(&scope.project)
+        .into_iter()
+        .flat_map(|storage| storage.volume_order.values())
+        .filter_map(|id| region.volumes.get(id))
+        .filter_map(|other| view(region, other, moment).attachment)
+        .any(|(attachment, _)| {
+            attachment.instance_id == input.instance_id && attachment.device == input.device
+        });
     if device_taken {
         return Err(Ec2Error::new(
             ErrorCode::InvalidParameterValue,
@@ -926,8 +991,8 @@ pub(crate) fn detach(
         .ok_or_else(Ec2Error::internal)?;
 
     // Checks.
-    let record =
-        owned(region, scope, &input.volume_id).ok_or_else(|| not_found(&input.volume_id))?;
+    let record = owned(region, scope, &input.volume_id, moment)
+        .ok_or_else(|| not_found(&input.volume_id))?;
     let current = view(region, record, moment);
     let Some((attachment, attachment_state)) = current.attachment else {
         return Err(in_state(&record.volume_id, current.state.as_str()));
@@ -950,6 +1015,23 @@ pub(crate) fn detach(
             ErrorCode::InvalidAttachmentNotFound,
             format!(
                 "The volume '{}' is not attached to instance '{}' at device '{device}'",
+                record.volume_id, attachment.instance_id
+            ),
+        ));
+    }
+    let root_of_live_instance = attachment.delete_on_termination
+        && region
+            .instances
+            .get(&attachment.instance_id)
+            .is_some_and(|instance| {
+                instance.root_volume_id.as_ref() == record.volume_id
+                    && instance.state_at(moment.now, moment.delay) != InstanceStateName::Stopped
+            });
+    if root_of_live_instance {
+        return Err(Ec2Error::new(
+            ErrorCode::IncorrectState,
+            format!(
+                "Unable to detach root volume '{}' from instance '{}'",
                 record.volume_id, attachment.instance_id
             ),
         ));
