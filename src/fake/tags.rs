@@ -74,6 +74,10 @@ fn not_found(resource_id: &str) -> Ec2Error {
             ErrorCode::InvalidInstanceIdNotFound,
             format!("The instance ID '{resource_id}' does not exist"),
         )
+    } else if resource_id.starts_with("vol-") {
+        super::volumes::not_found(resource_id)
+    } else if resource_id.starts_with("snap-") {
+        super::snapshots::not_found(resource_id)
     } else if resource_id.starts_with("ami-") {
         super::images::not_found(&[resource_id])
     } else if resource_id.starts_with("key-") {
@@ -81,10 +85,6 @@ fn not_found(resource_id: &str) -> Ec2Error {
             ErrorCode::InvalidKeyPairIdNotFound,
             format!("The key pair ID '{resource_id}' does not exist"),
         )
-    } else if resource_id.starts_with("vol-") {
-        super::volumes::not_found(resource_id)
-    } else if resource_id.starts_with("snap-") {
-        super::snapshots::not_found(resource_id)
     } else {
         Ec2Error::new(
             ErrorCode::InvalidId,
@@ -106,6 +106,18 @@ fn tags_of<'a>(
             .get_mut(resource_id)
             .filter(|record| record.project_id == scope.project)
             .map(|record| &mut record.tags)
+    } else if resource_id.starts_with("vol-") {
+        super::volumes::owned(region, scope, resource_id, moment)?;
+        region
+            .volumes
+            .get_mut(resource_id)
+            .map(|volume| &mut volume.tags)
+    } else if resource_id.starts_with("snap-") {
+        region
+            .snapshots
+            .get_mut(resource_id)
+            .filter(|snapshot| snapshot.project_id == scope.project)
+            .map(|snapshot| &mut snapshot.tags)
     } else if resource_id.starts_with("ami-") {
         region
             .images
@@ -120,18 +132,6 @@ fn tags_of<'a>(
             .values_mut()
             .find(|key_pair| key_pair.key_pair_id == resource_id)
             .map(|key_pair| &mut key_pair.tags)
-    } else if resource_id.starts_with("vol-") {
-        super::volumes::owned(region, scope, resource_id, moment)?;
-        region
-            .volumes
-            .get_mut(resource_id)
-            .map(|volume| &mut volume.tags)
-    } else if resource_id.starts_with("snap-") {
-        region
-            .snapshots
-            .get_mut(resource_id)
-            .filter(|snapshot| snapshot.project_id == scope.project)
-            .map(|snapshot| &mut snapshot.tags)
     } else {
         None
     }
@@ -238,16 +238,6 @@ pub(crate) fn describe(
     let state = cloud.read();
     let region = &state.regions[&scope.region];
     let mut resources: Vec<(&str, &str, &Tags)> = Vec::new();
-    if let Some(project) = region.projects.get(&scope.project) {
-        for id in project.launch_order.values() {
-            if let Some(record) = region.instances.get(id) {
-                resources.push((&record.instance_id, "instance", &record.tags));
-            }
-        }
-        for key_pair in project.key_pairs.values() {
-            resources.push((&key_pair.key_pair_id, "key-pair", &key_pair.tags));
-        }
-    }
     if let Some(storage) = region.storage.get(&scope.project) {
         for id in storage.volume_order.values() {
             if let Some(volume) = super::volumes::owned(region, scope, id, moment) {
@@ -258,6 +248,16 @@ pub(crate) fn describe(
             if let Some(snapshot) = region.snapshots.get(id) {
                 resources.push((&snapshot.snapshot_id, "snapshot", &snapshot.tags));
             }
+        }
+    }
+    if let Some(project) = region.projects.get(&scope.project) {
+        for id in project.launch_order.values() {
+            if let Some(record) = region.instances.get(id) {
+                resources.push((&record.instance_id, "instance", &record.tags));
+            }
+        }
+        for key_pair in project.key_pairs.values() {
+            resources.push((&key_pair.key_pair_id, "key-pair", &key_pair.tags));
         }
     }
     for image in region.images.values() {
