@@ -110,9 +110,9 @@ def test_snapshots_complete_and_restore_to_volumes(ec2, unique):
     ec2.get_waiter("snapshot_completed").wait(
         SnapshotIds=[snapshot_id], WaiterConfig=WAITER_CONFIG
     )
-    mine = ec2.describe_snapshots(OwnerIds=["self"], Filters=[
-        {"Name": "description", "Values": [unique]}
-    ])["Snapshots"]
+    mine = ec2.describe_snapshots(
+        OwnerIds=["self"], Filters=[{"Name": "description", "Values": [unique]}]
+    )["Snapshots"]
     assert [(s["SnapshotId"], s["Progress"]) for s in mine] == [(snapshot_id, "100%")]
 
     restored = ec2.create_volume(AvailabilityZone=ZONE, SnapshotId=snapshot_id)
