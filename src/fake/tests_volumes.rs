@@ -1381,6 +1381,20 @@ async fn each_launched_instance_has_its_root_volume_attached() {
 }
 
 #[tokio::test]
+async fn a_root_volume_is_attaching_while_its_instance_is_pending() {
+    let (cloud, clock) = slow_cloud();
+    let instance_id = launch(&cloud).await;
+    let root = root_volume_of(&cloud, &instance_id).await;
+    clock.advance(Duration::seconds(4));
+    let attaching = volume(&cloud, &root).await;
+    assert_eq!(attaching.state, VolumeState::InUse);
+    assert_eq!(attaching.attachments[0].state, AttachmentState::Attaching);
+    clock.advance(Duration::seconds(1));
+    let attached = volume(&cloud, &root).await;
+    assert_eq!(attached.attachments[0].state, AttachmentState::Attached);
+}
+
+#[tokio::test]
 async fn a_client_token_repeat_of_run_instances_adds_no_second_root_volume() {
     let cloud = quick_cloud();
     let images = cloud

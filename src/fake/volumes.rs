@@ -243,7 +243,8 @@ pub(crate) fn view<'a>(
     record: &'a VolumeRecord,
     moment: Moment,
 ) -> VolumeView<'a> {
-    if !moment.settled(record.create_time) {
+    // A volume is attached only once created, but a root volume is attached from launch.
+    if record.attachment.is_none() && !moment.settled(record.create_time) {
         return VolumeView {
             record,
             state: VolumeState::Creating,
