@@ -16,7 +16,7 @@ use super::images::{self, tag_list};
 use super::regions::{self, DefaultNetwork};
 use super::state::{
     ClientTokenRecord, ImageTraits, InstanceNetwork, InstanceRecord, ProjectRegion, PublicAddress,
-    RegionState, Tags,
+    RegionState, RenderKey, Tags,
 };
 use super::{FakeCloud, Scope, filters, ids, paging, tags};
 
@@ -336,6 +336,19 @@ impl RenderContext {
             .collect()
     }
 
+    /// The instance as `view` shows it: the one last rendered from the record when
+    /// neither the record nor its state has changed since, else a new one, kept for next
+    /// time.
+    fn shared_instance(&self, view: &View<'_>) -> Shared<Instance> {
+        let key = RenderKey {
+            revision: view.record.revision,
+            state: view.state,
+        };
+        view.record
+            .rendered
+            .get_or_render(key, self.ipv6, || self.instance(view))
+    }
+
     fn instance(&self, view: &View<'_>) -> Instance {
         let record = view.record;
         let network = &record.network;
@@ -500,7 +513,10 @@ impl RenderContext {
                 owner_id: launch[0].record.network.owner_id.clone(),
                 requester_id: None,
                 groups: vec![],
-                instances: launch.iter().map(|view| self.instance(view)).collect(),
+                instances: launch
+                    .iter()
+                    .map(|view| self.shared_instance(view))
+                    .collect(),
             })
             .collect()
     }
@@ -1045,7 +1061,7 @@ pub(crate) fn run(
         .iter()
         .filter_map(|id| region.instances.get(id))
         .map(|record| {
-            context.instance(&View {
+            context.shared_instance(&View {
                 record,
                 state: InstanceStateName::Pending,
             })
@@ -1160,6 +1176,8 @@ fn new_record(
         state: InstanceStateName::Pending,
         changed_at: now,
         transition_reason: Text::default(),
+        revision: 0,
+        rendered: Default::default(),
     }
 }
 
@@ -1169,9 +1187,7 @@ fn insert(region: &mut RegionState, scope: &Scope, record: InstanceRecord) {
         .launch_order
         .insert(record.launch_seq, record.instance_id.to_string());
     project.active_instances += 1;
-    region
-        .instances
-        .insert(record.instance_id.to_string(), record);
+    region.instances.insert(record);
 }
 
 /// Adds `count` running instances without validation, for benchmarks.

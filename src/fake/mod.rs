@@ -27,7 +27,9 @@
 //!   account attributes.
 //!
 //! Lookups by id cost O(1) and a project's Describe costs O(that project's instances),
-//! whatever else the store holds.
+//! whatever else the store holds. Each instance keeps what Describe last showed of it,
+//! with its XML (about 4 KB, twice if DescribeInstancesV6 is used too): an instance that
+//! has not changed since is copied, not rendered again.
 //!
 //! # Limitations
 //!

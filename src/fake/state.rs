@@ -2,11 +2,14 @@
 //! so it can be saved, restored and seeded.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::ec2::model::{InstanceStateName, Text};
+use crate::ec2::model::{Instance, InstanceStateName, Shared, Text};
 
 pub(crate) use super::snapshots::SnapshotRecord;
 pub(crate) use super::volumes::{ProjectStorage, VolumeRecord};
@@ -24,7 +27,7 @@ pub(crate) struct State {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct RegionState {
     /// Every instance of every project, by id.
-    pub(crate) instances: HashMap<String, InstanceRecord>,
+    pub(crate) instances: Instances,
     /// Per project.
     pub(crate) projects: HashMap<String, ProjectRegion>,
     /// The public catalog and the projects' own images, by id.
@@ -53,6 +56,35 @@ pub(crate) struct ProjectRegion {
     pub(crate) client_tokens: HashMap<String, ClientTokenRecord>,
     /// Key pairs, by name.
     pub(crate) key_pairs: BTreeMap<String, KeyPairRecord>,
+}
+
+/// Instance records by id. A record can be changed only through [`Instances::get_mut`],
+/// which bumps its revision, so no change can leave an out-of-date rendering behind.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Instances(HashMap<String, InstanceRecord>);
+
+impl Instances {
+    /// The record of `instance_id`, to change: its revision moves on, so the next
+    /// Describe renders it afresh.
+    pub(crate) fn get_mut(&mut self, instance_id: &str) -> Option<&mut InstanceRecord> {
+        let record = self.0.get_mut(instance_id)?;
+        record.revision += 1;
+        Some(record)
+    }
+
+    /// Adds a new record under its id.
+    pub(crate) fn insert(&mut self, record: InstanceRecord) {
+        self.0.insert(record.instance_id.to_string(), record);
+    }
+}
+
+impl Deref for Instances {
+    type Target = HashMap<String, InstanceRecord>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 /// The tags of a resource, by key.
@@ -120,6 +152,69 @@ pub(crate) struct InstanceRecord {
     pub(crate) changed_at: OffsetDateTime,
     /// `stateTransitionReason`, such as `User initiated (2026-01-02 03:04:05 GMT)`.
     pub(crate) transition_reason: Text,
+    /// Moves on at every change to the record (see [`Instances::get_mut`]). It starts
+    /// again from zero in a restored state, whose records have no renderings yet.
+    #[serde(skip)]
+    pub(crate) revision: u64,
+    /// The instance as Describe last showed it.
+    #[serde(skip)]
+    pub(crate) rendered: RenderedInstance,
+}
+
+/// What a rendered instance depends on besides its Describe flavour: the record's
+/// revision and the state the record shows at the time of the Describe, since a
+/// transient state settles with time alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RenderKey {
+    pub(crate) revision: u64,
+    pub(crate) state: InstanceStateName,
+}
+
+/// The last instance rendered from a record for DescribeInstances (slot 0) and for
+/// DescribeInstancesV6 (slot 1), each with the key it was rendered for. Describe holds
+/// only a read lock on the state, hence the mutex.
+///
+/// It is a cache, not state: clones start empty, `Debug` shows none of it, and serde
+/// skips it.
+#[derive(Default)]
+pub(crate) struct RenderedInstance(Mutex<[RenderSlot; 2]>);
+
+/// A rendered instance and the key it was rendered for, if any yet.
+type RenderSlot = Option<(RenderKey, Shared<Instance>)>;
+
+impl RenderedInstance {
+    /// The instance rendered for `key` and `ipv6`, rendered by `render` unless the last
+    /// one is still current.
+    pub(crate) fn get_or_render(
+        &self,
+        key: RenderKey,
+        ipv6: bool,
+        render: impl FnOnce() -> Instance,
+    ) -> Shared<Instance> {
+        // A panic in `render` leaves the slots as they were, so a poisoned lock is safe.
+        let mut slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let slot = &mut slots[usize::from(ipv6)];
+        match slot {
+            Some((current, instance)) if *current == key => instance.clone(),
+            _ => {
+                let instance = Shared::new(render());
+                *slot = Some((key, instance.clone()));
+                instance
+            }
+        }
+    }
+}
+
+impl Clone for RenderedInstance {
+    fn clone(&self) -> Self {
+        RenderedInstance::default()
+    }
+}
+
+impl fmt::Debug for RenderedInstance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RenderedInstance")
+    }
 }
 
 /// An instance's place in its project's default network, written out once at launch

@@ -89,7 +89,7 @@ async fn launch(cloud: &FakeCloud, count: i64) -> Vec<String> {
     launch_in(cloud, "default", count).await
 }
 
-async fn describe(cloud: &FakeCloud, input: DescribeInstancesInput) -> Vec<Instance> {
+async fn describe(cloud: &FakeCloud, input: DescribeInstancesInput) -> Vec<Shared<Instance>> {
     let output = cloud.describe_instances(call(input)).await.unwrap();
     output
         .reservations
@@ -98,7 +98,7 @@ async fn describe(cloud: &FakeCloud, input: DescribeInstancesInput) -> Vec<Insta
         .collect()
 }
 
-async fn describe_one(cloud: &FakeCloud, instance_id: &str) -> Instance {
+async fn describe_one(cloud: &FakeCloud, instance_id: &str) -> Shared<Instance> {
     let mut instances = describe(
         cloud,
         DescribeInstancesInput {
@@ -240,7 +240,7 @@ async fn stop_start_and_terminate_answer_transient_states_that_settle() {
     assert_eq!(stopped.ip_address, None);
     assert_eq!(stopped.dns_name, "");
     assert_eq!(
-        stopped.state_reason.unwrap().code,
+        stopped.state_reason.as_ref().unwrap().code,
         "Client.UserInitiatedShutdown"
     );
 
@@ -712,7 +712,7 @@ async fn filters_match_with_wildcards_and_combine() {
             )
             .await
             .into_iter()
-            .map(|i| i.instance_id)
+            .map(|i| i.instance_id.clone())
             .collect::<Vec<_>>()
         }
     };
@@ -787,7 +787,7 @@ async fn pages_of_five_split_twelve_instances_five_five_two() {
     let unpaged: Vec<String> = describe(&cloud, DescribeInstancesInput::default())
         .await
         .into_iter()
-        .map(|i| i.instance_id.into())
+        .map(|i| i.instance_id.clone().into())
         .collect();
     assert_eq!(unpaged, launched);
 
@@ -1728,4 +1728,199 @@ async fn images_are_listed_in_catalog_order_and_page() {
     assert_eq!(rest.images.len(), 1);
     assert_eq!(rest.images[0].platform.as_deref(), Some("windows"));
     assert_eq!(rest.next_token, None);
+}
+
+// Rendering: Describe shares an unchanged instance and renders a changed one afresh.
+
+/// The XML DescribeInstances (or DescribeInstancesV6) writes for one instance.
+async fn describe_xml(cloud: &FakeCloud, instance_id: &str, ipv6: bool) -> String {
+    let input = DescribeInstancesInput {
+        instance_ids: vec![instance_id.into()],
+        ..Default::default()
+    };
+    let output = if ipv6 {
+        cloud.describe_instances_v6(call(input)).await
+    } else {
+        cloud.describe_instances(call(input)).await
+    };
+    let mut writer = crate::ec2::xml::XmlWriter::default();
+    crate::ec2::xml::ToXml::write_xml(&output.unwrap(), &mut writer);
+    writer.into_string()
+}
+
+#[tokio::test]
+async fn an_unchanged_instance_is_shared_between_describes_of_each_flavour() {
+    let cloud = quick_cloud();
+    let id = launch(&cloud, 1).await.remove(0);
+    let first = describe_one(&cloud, &id).await;
+    let v6_input = DescribeInstancesInput {
+        instance_ids: vec![id.clone()],
+        ..Default::default()
+    };
+    let v6 = cloud.describe_instances_v6(call(v6_input)).await.unwrap();
+    let second = describe_one(&cloud, &id).await;
+    assert!(Shared::ptr_eq(&first, &second));
+    assert_eq!(first.ipv6_address, None);
+    assert!(v6.reservations[0].instances[0].ipv6_address.is_some());
+    assert!(
+        !describe_xml(&cloud, &id, false)
+            .await
+            .contains("<ipv6Address>")
+    );
+    assert!(
+        describe_xml(&cloud, &id, true)
+            .await
+            .contains("<ipv6Address>")
+    );
+}
+
+#[tokio::test]
+async fn describe_shows_tags_created_and_deleted_since_the_last_describe() {
+    let cloud = quick_cloud();
+    let id = launch(&cloud, 1).await.remove(0);
+    assert!(!describe_xml(&cloud, &id, false).await.contains("<tagSet>"));
+
+    cloud
+        .create_tags(call(CreateTagsInput {
+            resource_ids: vec![id.clone()],
+            tags: vec![tag("Name", "web")],
+        }))
+        .await
+        .unwrap();
+    assert!(
+        describe_xml(&cloud, &id, false)
+            .await
+            .contains("<tagSet><item><key>Name</key><value>web</value></item></tagSet>")
+    );
+
+    cloud
+        .delete_tags(call(DeleteTagsInput {
+            resource_ids: vec![id.clone()],
+            tags: vec![],
+        }))
+        .await
+        .unwrap();
+    assert!(!describe_xml(&cloud, &id, false).await.contains("<tagSet>"));
+}
+
+#[tokio::test]
+async fn describe_shows_attributes_modified_since_the_last_describe() {
+    let cloud = quick_cloud();
+    let id = launch(&cloud, 1).await.remove(0);
+    stop(&cloud, std::slice::from_ref(&id)).await.unwrap();
+    let before = describe_xml(&cloud, &id, false).await;
+    assert!(before.contains("<instanceType>t2.micro</instanceType>"));
+    assert!(before.contains("<sourceDestCheck>true</sourceDestCheck>"));
+
+    modify(
+        &cloud,
+        ModifyInstanceAttributeInput {
+            instance_id: id.clone(),
+            instance_type: Some("t2.small".into()),
+            source_dest_check: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let after = describe_xml(&cloud, &id, false).await;
+    assert!(after.contains("<instanceType>t2.small</instanceType>"));
+    assert!(after.contains("<sourceDestCheck>false</sourceDestCheck>"));
+    assert!(!after.contains("<sourceDestCheck>true</sourceDestCheck>"));
+}
+
+#[tokio::test]
+async fn describe_shows_a_state_that_settled_since_the_last_describe() {
+    let (cloud, clock) = slow_cloud();
+    let id = launch(&cloud, 1).await.remove(0);
+    let pending = describe_xml(&cloud, &id, false).await;
+    assert!(pending.contains("<instanceState><code>0</code><name>pending</name></instanceState>"));
+
+    clock.advance(Duration::seconds(5));
+    let running = describe_xml(&cloud, &id, false).await;
+    assert!(running.contains("<instanceState><code>16</code><name>running</name></instanceState>"));
+    assert!(!running.contains("<stateReason>"));
+}
+
+#[tokio::test]
+async fn describe_shows_state_changes_and_the_new_public_address_since_the_last_describe() {
+    let cloud = quick_cloud();
+    let id = launch(&cloud, 1).await.remove(0);
+    let launched = describe_one(&cloud, &id).await;
+    let first_address = launched.ip_address.clone().unwrap();
+
+    stop(&cloud, std::slice::from_ref(&id)).await.unwrap();
+    let stopped = describe_one(&cloud, &id).await;
+    assert_eq!((stopped.state, stopped.ip_address.clone()), (Stopped, None));
+    assert!(stopped.reason.starts_with("User initiated ("));
+
+    start(&cloud, std::slice::from_ref(&id)).await.unwrap();
+    let started = describe_one(&cloud, &id).await;
+    assert_eq!(started.state, Running);
+    assert_eq!(started.reason, "");
+    let second_address = started.ip_address.clone().unwrap();
+    assert!(
+        describe_xml(&cloud, &id, false)
+            .await
+            .contains(&format!("<ipAddress>{second_address}</ipAddress>"))
+    );
+    // The new address is random: it may, rarely, be the old one.
+    if second_address != first_address {
+        assert!(
+            !describe_xml(&cloud, &id, false)
+                .await
+                .contains(&*first_address)
+        );
+    }
+
+    reboot(&cloud, std::slice::from_ref(&id)).await.unwrap();
+    assert_eq!(describe_one(&cloud, &id).await.state, Running);
+
+    terminate(&cloud, std::slice::from_ref(&id)).await.unwrap();
+    let terminated = describe_xml(&cloud, &id, false).await;
+    assert!(terminated.contains("<name>terminated</name>"));
+    assert!(!terminated.contains("<ipAddress>"));
+    assert!(!terminated.contains("<privateIpAddress>"));
+}
+
+#[tokio::test]
+async fn describe_shows_a_restart_that_happened_between_two_describes() {
+    let (cloud, clock) = slow_cloud();
+    let id = launch(&cloud, 1).await.remove(0);
+    clock.advance(Duration::seconds(5));
+    let before = describe_one(&cloud, &id).await;
+    assert_eq!((before.state, before.launch_time), (Running, START));
+
+    stop(&cloud, std::slice::from_ref(&id)).await.unwrap();
+    clock.advance(Duration::seconds(5));
+    start(&cloud, std::slice::from_ref(&id)).await.unwrap();
+    clock.advance(Duration::seconds(5));
+    let after = describe_one(&cloud, &id).await;
+    let restarted_at = START + Duration::seconds(10);
+    assert_eq!((after.state, after.launch_time), (Running, restarted_at));
+    assert!(
+        describe_xml(&cloud, &id, false)
+            .await
+            .contains("<launchTime>2026-03-04T05:06:17.000Z</launchTime>")
+    );
+}
+
+#[tokio::test]
+async fn a_restored_state_describes_its_instances_as_they_were_saved() {
+    let cloud = quick_cloud();
+    let id = launch(&cloud, 1).await.remove(0);
+    assert!(!describe_xml(&cloud, &id, false).await.contains("<tagSet>"));
+    let saved = cloud.save();
+
+    cloud
+        .create_tags(call(CreateTagsInput {
+            resource_ids: vec![id.clone()],
+            tags: vec![tag("Name", "web")],
+        }))
+        .await
+        .unwrap();
+    assert!(describe_xml(&cloud, &id, false).await.contains("<tagSet>"));
+
+    cloud.restore(saved);
+    assert!(!describe_xml(&cloud, &id, false).await.contains("<tagSet>"));
 }

@@ -1,11 +1,12 @@
-//! Shapes shared by several actions: text, tags, tag specifications, `return` results.
+//! Shapes shared by several actions: text, shared shapes, tags, tag specifications, `return`
+//! results.
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::FromArgs;
 use crate::ec2::args::{Args, Node};
@@ -180,6 +181,98 @@ impl<'de> serde::Deserialize<'de> for Text {
     }
 }
 
+/// An output shape shared between answers, whose XML is written once and then copied.
+///
+/// A backend that describes the same value again and again (an instance that has not
+/// changed since the last Describe) keeps one `Shared` and hands out clones: a clone
+/// costs a reference count, and every answer after the first copies the XML the first one
+/// wrote instead of writing it field by field.
+///
+/// The value cannot be changed once shared, so the XML, a pure function of it, is never
+/// stale. It is kept as long as the value is, roughly doubling what the value costs in
+/// memory. `Debug`, equality and `Default` go by the value alone.
+pub struct Shared<T>(Arc<SharedInner<T>>);
+
+struct SharedInner<T> {
+    value: T,
+    xml: OnceLock<Box<str>>,
+}
+
+impl<T> Shared<T> {
+    /// Shares `value`; its XML is written the first time it is needed.
+    pub fn new(value: T) -> Self {
+        Shared(Arc::new(SharedInner {
+            value,
+            xml: OnceLock::new(),
+        }))
+    }
+
+    /// The value.
+    pub fn get(&self) -> &T {
+        &self.0.value
+    }
+
+    /// Whether `this` and `other` are clones of one `Shared`, sharing one XML.
+    pub fn ptr_eq(this: &Shared<T>, other: &Shared<T>) -> bool {
+        Arc::ptr_eq(&this.0, &other.0)
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.get()
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Self {
+        Shared::new(value)
+    }
+}
+
+impl<T: Default> Default for Shared<T> {
+    fn default() -> Self {
+        Shared::new(T::default())
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.get(), f)
+    }
+}
+
+impl<T: PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Shared<T>) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl<T: Eq> Eq for Shared<T> {}
+
+impl<T: ToXml> ToXml for Shared<T> {
+    fn write_xml(&self, writer: &mut XmlWriter) {
+        let xml = self.0.xml.get_or_init(|| {
+            let mut own = XmlWriter::with_capacity(4096);
+            self.0.value.write_xml(&mut own);
+            own.into_string().into_boxed_str()
+        });
+        writer.raw(xml);
+    }
+
+    fn is_absent(&self) -> bool {
+        self.0.value.is_absent()
+    }
+}
+
 /// A tag: a key and a value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tag {
@@ -342,6 +435,39 @@ mod tests {
         let mut writer = XmlWriter::default();
         writer.field("name", &Text::from("a<b"));
         assert_eq!(writer.into_string(), "<name>a&lt;b</name>");
+    }
+
+    #[test]
+    fn shared_shapes_render_once_and_then_copy() {
+        let shared = Shared::new(Tag {
+            key: "Name".into(),
+            value: "a<b".into(),
+        });
+        let clone = shared.clone();
+        let mut first = XmlWriter::default();
+        shared.write_xml(&mut first);
+        let mut second = XmlWriter::default();
+        clone.write_xml(&mut second);
+        assert_eq!(first.as_str(), "<key>Name</key><value>a&lt;b</value>");
+        assert_eq!(second.as_str(), first.as_str());
+        assert!(Shared::ptr_eq(&shared, &clone));
+        assert!(!Shared::ptr_eq(&shared, &Shared::new(Tag::default())));
+    }
+
+    #[test]
+    fn shared_shapes_compare_and_print_as_their_value() {
+        let value = Tag {
+            key: "Name".into(),
+            value: "web".into(),
+        };
+        let rendered = Shared::new(value.clone());
+        rendered.write_xml(&mut XmlWriter::default());
+        let fresh = Shared::from(value.clone());
+        assert_eq!(rendered, fresh);
+        assert_ne!(rendered, Shared::default());
+        assert_eq!(format!("{rendered:?}"), format!("{value:?}"));
+        assert_eq!(rendered.key, "Name");
+        assert_eq!(rendered.get(), &value);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use super::{BlockDeviceMapping, FromArgs, Tag, TagSpecification, Text};
+use super::{BlockDeviceMapping, FromArgs, Shared, Tag, TagSpecification, Text};
 use crate::ec2::args::{Args, Filter, Node};
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::xml::{ToXml, XmlWriter};
@@ -407,8 +407,9 @@ pub struct Reservation {
     pub requester_id: Option<Text>,
     /// The security groups (EC2-Classic; empty in a VPC).
     pub groups: Vec<GroupIdentifier>,
-    /// The instances.
-    pub instances: Vec<Instance>,
+    /// The instances, shared so that a backend can keep each one, with its XML, between
+    /// answers.
+    pub instances: Vec<Shared<Instance>>,
 }
 
 impl ToXml for Reservation {

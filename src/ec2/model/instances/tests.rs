@@ -347,7 +347,7 @@ fn an_instance_renders_as_describe_instances_writes_it() {
             owner_id: "123456789012".into(),
             requester_id: None,
             groups: vec![],
-            instances: vec![sample_instance()],
+            instances: vec![sample_instance().into()],
         }],
         next_token: Some("token".into()),
     };
