@@ -167,6 +167,12 @@ error_codes! {
     InvalidAssociationIdNotFound = "InvalidAssociationID.NotFound", 400;
     /// Too many addresses.
     AddressLimitExceeded = "AddressLimitExceeded", 400;
+    /// The address is associated elsewhere and reassociation was not allowed.
+    ResourceAlreadyAssociated = "Resource.AlreadyAssociated", 400;
+    /// The address is still associated.
+    InvalidIpAddressInUse = "InvalidIPAddress.InUse", 400;
+    /// The network interface id names no interface the caller can see.
+    InvalidNetworkInterfaceIdNotFound = "InvalidNetworkInterfaceID.NotFound", 400;
     /// The resource id is not well formed.
     InvalidId = "InvalidID", 400;
     /// The zone names no zone of the region.

@@ -18,7 +18,7 @@ use super::state::{
     ClientTokenRecord, ImageTraits, InstanceNetwork, InstanceRecord, ProjectRegion, PublicAddress,
     RegionState, RenderKey, Tags,
 };
-use super::{FakeCloud, Scope, filters, ids, paging, tags};
+use super::{FakeCloud, Scope, filters, ids, paging, security_groups, tags};
 
 /// The largest user data AWS accepts, before base64.
 const MAX_USER_DATA: usize = 16 * 1024;
@@ -206,32 +206,15 @@ fn check_instance_type(instance_type: &str) -> Result<InstanceTypeInfo, Ec2Error
     })
 }
 
-/// The group ids `names` and `ids` name, all of which must exist in the project's VPC.
+/// The ids and names of the groups `names` and `ids` name, all of which must exist in the
+/// project's VPC; its `default` group when they name none.
 fn resolve_groups(
-    network: &DefaultNetwork,
+    region: &RegionState,
+    scope: &Scope,
     names: &[String],
     group_ids: &[String],
-) -> Result<Vec<String>, Ec2Error> {
-    for name in names {
-        if name != "default" {
-            return Err(Ec2Error::new(
-                ErrorCode::InvalidGroupNotFound,
-                format!(
-                    "The security group '{name}' does not exist in default VPC '{}'",
-                    network.vpc_id
-                ),
-            ));
-        }
-    }
-    for id in group_ids {
-        if *id != network.security_group_id {
-            return Err(Ec2Error::new(
-                ErrorCode::InvalidGroupNotFound,
-                format!("The security group '{id}' does not exist"),
-            ));
-        }
-    }
-    Ok(vec![network.security_group_id.clone()])
+) -> Result<(Vec<Text>, Vec<Text>), Ec2Error> {
+    security_groups::resolve_for_instance(region, scope, names, group_ids)
 }
 
 /// A digest of everything a RunInstances call asked for, to compare ClientToken repeats.
@@ -305,6 +288,37 @@ fn public_address(public_domain: &str, ip: [u8; 4]) -> PublicAddress {
     }
 }
 
+/// The name of the instance's `index`th group (`default` for records saved before names
+/// were kept).
+fn group_name(record: &InstanceRecord, index: usize) -> Text {
+    record
+        .group_names
+        .get(index)
+        .cloned()
+        .unwrap_or_else(|| Text::from("default"))
+}
+
+/// Associates `elastic_ip` with the instance, or, with `None`, ends the association: the
+/// instance then gets a new address of Amazon's pool if it launched with one, as on AWS.
+pub(crate) fn set_elastic_ip(
+    record: &mut InstanceRecord,
+    region: &str,
+    elastic_ip: Option<[u8; 4]>,
+) {
+    record.elastic_ip = elastic_ip;
+    let shown = match elastic_ip {
+        Some(ip) => Some(ip),
+        None => {
+            if record.public_ip.is_some() {
+                record.public_ip = Some(random_public_ip());
+            }
+            record.public_ip
+        }
+    };
+    let public_domain = regions::public_domain(region);
+    record.network.public = shown.map(|ip| public_address(&public_domain, ip));
+}
+
 /// How responses show instances: from what the records keep, mostly by sharing it.
 struct RenderContext {
     ipv6: bool,
@@ -321,6 +335,12 @@ impl RenderContext {
             InstanceStateName::Pending | InstanceStateName::Running => {
                 view.record.network.public.as_ref()
             }
+            // An Elastic IP address stays with a stopped instance.
+            InstanceStateName::Stopping | InstanceStateName::Stopped
+                if view.record.elastic_ip.is_some() =>
+            {
+                view.record.network.public.as_ref()
+            }
             _ => None,
         }
     }
@@ -329,9 +349,10 @@ impl RenderContext {
         record
             .group_ids
             .iter()
-            .map(|group_id| GroupIdentifier {
+            .enumerate()
+            .map(|(index, group_id)| GroupIdentifier {
                 group_id: group_id.clone(),
-                group_name: Text::from("default"),
+                group_name: group_name(record, index),
             })
             .collect()
     }
@@ -357,7 +378,12 @@ impl RenderContext {
         let association = public.map(|public| NetworkInterfaceAssociation {
             public_ip: public.ip_address.clone(),
             public_dns_name: public.dns_name.clone(),
-            ip_owner_id: Text::from("amazon"),
+            // An Elastic IP address belongs to the account, an automatic one to Amazon.
+            ip_owner_id: if record.elastic_ip.is_some() {
+                network.owner_id.clone()
+            } else {
+                Text::from("amazon")
+            },
         });
         let network_interfaces = if terminated {
             vec![]
@@ -563,7 +589,9 @@ impl RenderContext {
             "vpc-id" if !terminated => one(&network.vpc_id),
             "subnet-id" if !terminated => one(&network.subnet_id),
             "group-id" | "instance.group-id" if !terminated => record.group_ids.clone(),
-            "group-name" | "instance.group-name" if !terminated => vec![Text::from("default")],
+            "group-name" | "instance.group-name" if !terminated => (0..record.group_ids.len())
+                .map(|index| group_name(record, index))
+                .collect(),
             "network-interface.network-interface-id" if !terminated => {
                 one(&record.network_interface_id)
             }
@@ -707,6 +735,7 @@ struct Launch {
     instance_type: Text,
     zone_index: usize,
     group_ids: Vec<Text>,
+    group_names: Vec<Text>,
     private_ip: Option<[u8; 4]>,
     public_ip: bool,
     instance_tags: Tags,
@@ -807,7 +836,8 @@ fn plan_launch(
     if let Some(interface) = primary {
         group_ids.extend(interface.security_group_ids.iter().cloned());
     }
-    let group_ids = resolve_groups(&network, &input.security_groups, &group_ids)?;
+    let (group_ids, group_names) =
+        resolve_groups(region, scope, &input.security_groups, &group_ids)?;
 
     let zone_from_subnet = match &subnet_id {
         None => None,
@@ -927,7 +957,8 @@ fn plan_launch(
         ramdisk_id: input.ramdisk_id.clone().map(Text::from).or(ramdisk_id),
         instance_type: instance_type.into(),
         zone_index,
-        group_ids: group_ids.into_iter().map(Text::from).collect(),
+        group_ids,
+        group_names,
         private_ip,
         public_ip,
         instance_tags,
@@ -1129,6 +1160,8 @@ fn new_record(
         attachment_id: ids::random_id("eni-attach-").into(),
         root_volume_id: ids::random_id("vol-").into(),
         group_ids: launch.group_ids.clone(),
+        group_names: launch.group_names.clone(),
+        elastic_ip: None,
         user_data: input.user_data.as_ref().map(|data| data.0.clone()),
         tags: launch.instance_tags.clone(),
         launch_time: now,
@@ -1225,6 +1258,7 @@ pub(crate) fn seed(cloud: &FakeCloud, scope: &Scope, count: usize) -> Vec<String
             instance_type: "t2.micro".into(),
             zone_index: index % regions::ZONE_LETTERS.len(),
             group_ids: vec![group_id.clone()],
+            group_names: vec![Text::from("default")],
             private_ip: None,
             public_ip: true,
             instance_tags: Tags::new(),
@@ -1420,7 +1454,7 @@ pub(crate) fn change(
                 InstanceStateName::Pending => {
                     record.transition_reason = Text::default();
                     record.launch_time = now;
-                    if record.public_ip.is_some() {
+                    if record.public_ip.is_some() && record.elastic_ip.is_none() {
                         let ip = random_public_ip();
                         record.public_ip = Some(ip);
                         record.network.public = Some(public_address(&public_domain, ip));
@@ -1580,7 +1614,7 @@ pub(crate) fn modify_attribute(
     let groups = if input.group_ids.is_empty() {
         None
     } else {
-        Some(resolve_groups(&scope.network(), &[], &input.group_ids)?)
+        Some(resolve_groups(region, scope, &[], &input.group_ids)?)
     };
 
     // Changes.
@@ -1621,8 +1655,9 @@ pub(crate) fn modify_attribute(
     if let Some(value) = &input.sriov_net_support {
         record.sriov_net_support = Some(value.clone());
     }
-    if let Some(groups) = groups {
-        record.group_ids = groups.into_iter().map(Text::from).collect();
+    if let Some((group_ids, group_names)) = groups {
+        record.group_ids = group_ids;
+        record.group_names = group_names;
     }
     Ok(())
 }

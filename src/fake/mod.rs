@@ -23,8 +23,11 @@
 //!   `available`, `attaching` → `attached`, `detaching` → detached; snapshots `pending` →
 //!   `completed`). A volume attached to an instance that terminates is detached.
 //! - **Key pairs**, the **image catalog** (six public images per region, ids the same on
-//!   every run), **tags** on instances, own images, key pairs, volumes and snapshots, and
-//!   account attributes.
+//!   every run), **tags** on instances, own images, key pairs, security groups,
+//!   addresses, volumes and snapshots, and account attributes.
+//! - **Security groups** of the default VPC with their ingress rules, and **Elastic IP
+//!   addresses**, associated with running instances (see `security_groups` and
+//!   `addresses` for what they model).
 //!
 //! Lookups by id cost O(1) and a project's Describe costs O(that project's instances),
 //! whatever else the store holds. Each instance keeps what Describe last showed of it,
@@ -33,8 +36,7 @@
 //!
 //! # Limitations
 //!
-//! - Security groups other than each VPC's `default` one and addresses are not modelled
-//!   here: launching into another group is `InvalidGroup.NotFound`.
+//! - Only the default VPC exists.
 //! - DescribeInstances' block device mapping shows only the root volume, not the
 //!   volumes attached with AttachVolume.
 //! - RegisterImage, DeregisterImage, CreateImage, image attributes and UpdateImage answer
@@ -44,6 +46,7 @@
 
 pub mod keys;
 
+mod addresses;
 mod filters;
 mod ids;
 mod images;
@@ -51,6 +54,7 @@ mod instances;
 mod key_pairs;
 mod paging;
 pub mod regions;
+mod security_groups;
 mod snapshots;
 mod state;
 mod tags;
@@ -318,7 +322,8 @@ impl FakeCloud {
         *self.write() = saved.0;
     }
 
-    /// Forgets every instance, key pair, own image, volume, snapshot and tag.
+    /// Forgets every instance, key pair, own image, security group, address, volume,
+    /// snapshot and tag.
     pub fn reset(&self) {
         *self.write() = initial_state(&self.inner.config.regions);
     }
@@ -559,6 +564,89 @@ impl CloudController for FakeCloud {
         regions::describe_account_attributes(&scope.network(), self.instance_limit(), &call.input)
     }
 
+    async fn create_security_group(
+        &self,
+        call: Ec2Call<CreateSecurityGroupInput>,
+    ) -> Result<CreateSecurityGroupOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::create(self, &scope, &call.input)
+    }
+
+    async fn delete_security_group(
+        &self,
+        call: Ec2Call<DeleteSecurityGroupInput>,
+    ) -> Result<DeleteSecurityGroupOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::delete(self, &scope, &call.input)
+    }
+
+    async fn describe_security_groups(
+        &self,
+        call: Ec2Call<DescribeSecurityGroupsInput>,
+    ) -> Result<DescribeSecurityGroupsOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::describe(self, &scope, &call.input)
+    }
+
+    async fn authorize_security_group_ingress(
+        &self,
+        call: Ec2Call<AuthorizeSecurityGroupIngressInput>,
+    ) -> Result<AuthorizeSecurityGroupIngressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::authorize_ingress(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn revoke_security_group_ingress(
+        &self,
+        call: Ec2Call<RevokeSecurityGroupIngressInput>,
+    ) -> Result<RevokeSecurityGroupIngressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        security_groups::revoke_ingress(self, &scope, &call.input)
+    }
+
+    async fn allocate_address(
+        &self,
+        call: Ec2Call<AllocateAddressInput>,
+    ) -> Result<AllocateAddressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::allocate(self, &scope, &call.input)
+    }
+
+    async fn associate_address(
+        &self,
+        call: Ec2Call<AssociateAddressInput>,
+    ) -> Result<AssociateAddressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::associate(self, &scope, &call.input)
+    }
+
+    async fn disassociate_address(
+        &self,
+        call: Ec2Call<DisassociateAddressInput>,
+    ) -> Result<DisassociateAddressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::disassociate(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn release_address(
+        &self,
+        call: Ec2Call<ReleaseAddressInput>,
+    ) -> Result<ReleaseAddressOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::release(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn describe_addresses(
+        &self,
+        call: Ec2Call<DescribeAddressesInput>,
+    ) -> Result<DescribeAddressesOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        addresses::describe(self, &scope, &call.input)
+    }
+
     async fn create_tags(
         &self,
         call: Ec2Call<CreateTagsInput>,
@@ -654,5 +742,7 @@ impl CloudController for FakeCloud {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_groups;
 #[cfg(test)]
 mod tests_volumes;

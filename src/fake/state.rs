@@ -56,6 +56,12 @@ pub(crate) struct ProjectRegion {
     pub(crate) client_tokens: HashMap<String, ClientTokenRecord>,
     /// Key pairs, by name.
     pub(crate) key_pairs: BTreeMap<String, KeyPairRecord>,
+    /// Security groups of the default VPC.
+    #[serde(default)]
+    pub(crate) security_groups: super::security_groups::GroupStore,
+    /// Elastic IP addresses.
+    #[serde(default)]
+    pub(crate) addresses: super::addresses::AddressStore,
 }
 
 /// Instance records by id. A record can be changed only through [`Instances::get_mut`],
@@ -124,6 +130,12 @@ pub(crate) struct InstanceRecord {
     pub(crate) attachment_id: Text,
     pub(crate) root_volume_id: Text,
     pub(crate) group_ids: Vec<Text>,
+    /// The names of `group_ids`, in the same order (`default` when missing).
+    #[serde(default)]
+    pub(crate) group_names: Vec<Text>,
+    /// The Elastic IP address associated with the instance, which `network.public` shows.
+    #[serde(default)]
+    pub(crate) elastic_ip: Option<[u8; 4]>,
     pub(crate) user_data: Option<String>,
     pub(crate) tags: Tags,
     #[serde(with = "timestamp")]

@@ -1,5 +1,5 @@
-//! Tags on instances, the project's own images, key pairs, volumes and snapshots:
-//! CreateTags, DeleteTags, DescribeTags.
+//! Tags on instances, the project's own images, key pairs, security groups, addresses,
+//! volumes and snapshots: CreateTags, DeleteTags, DescribeTags.
 
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
@@ -85,6 +85,16 @@ fn not_found(resource_id: &str) -> Ec2Error {
             ErrorCode::InvalidKeyPairIdNotFound,
             format!("The key pair ID '{resource_id}' does not exist"),
         )
+    } else if resource_id.starts_with("sg-") {
+        Ec2Error::new(
+            ErrorCode::InvalidGroupNotFound,
+            format!("The security group '{resource_id}' does not exist"),
+        )
+    } else if resource_id.starts_with("eipalloc-") {
+        Ec2Error::new(
+            ErrorCode::InvalidAllocationIdNotFound,
+            format!("The allocation ID '{resource_id}' does not exist"),
+        )
     } else {
         Ec2Error::new(
             ErrorCode::InvalidId,
@@ -132,6 +142,10 @@ fn tags_of<'a>(
             .values_mut()
             .find(|key_pair| key_pair.key_pair_id == resource_id)
             .map(|key_pair| &mut key_pair.tags)
+    } else if resource_id.starts_with("sg-") {
+        super::security_groups::tags_mut(region, scope, resource_id)
+    } else if resource_id.starts_with("eipalloc-") {
+        super::addresses::tags_mut(region, scope, resource_id)
     } else {
         None
     }
@@ -258,6 +272,12 @@ pub(crate) fn describe(
         }
         for key_pair in project.key_pairs.values() {
             resources.push((&key_pair.key_pair_id, "key-pair", &key_pair.tags));
+        }
+        for (group_id, tags) in super::security_groups::tagged(project) {
+            resources.push((group_id, "security-group", tags));
+        }
+        for (allocation_id, tags) in super::addresses::tagged(project) {
+            resources.push((allocation_id, "elastic-ip", tags));
         }
     }
     for image in region.images.values() {
