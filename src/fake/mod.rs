@@ -19,9 +19,12 @@
 //!   timestamps when read: nothing runs in the background. Terminated instances stay
 //!   visible (AWS shows them for about an hour; the fake keeps them until
 //!   [`FakeCloud::reset`]).
+//! - **Volumes and snapshots**: EBS state machines on the same clock (`creating` →
+//!   `available`, `attaching` → `attached`, `detaching` → detached; snapshots `pending` →
+//!   `completed`). A volume attached to an instance that terminates is detached.
 //! - **Key pairs**, the **image catalog** (six public images per region, ids the same on
-//!   every run), **tags** on instances, own images, key pairs, security groups and
-//!   addresses, and account attributes.
+//!   every run), **tags** on instances, own images, key pairs, security groups,
+//!   addresses, volumes and snapshots, and account attributes.
 //! - **Security groups** of the default VPC with their ingress rules, and **Elastic IP
 //!   addresses**, associated with running instances (see `security_groups` and
 //!   `addresses` for what they model).
@@ -33,7 +36,9 @@
 //!
 //! # Limitations
 //!
-//! - Volumes and snapshots are not modelled here. Only the default VPC exists.
+//! - Only the default VPC exists.
+//! - DescribeInstances' block device mapping shows only the root volume, not the
+//!   volumes attached with AttachVolume.
 //! - RegisterImage, DeregisterImage, CreateImage, image attributes and UpdateImage answer
 //!   `UnsupportedOperation`.
 //! - Private addresses come from a `/20` per zone and are not reused: past 4091
@@ -50,8 +55,10 @@ mod key_pairs;
 mod paging;
 pub mod regions;
 mod security_groups;
+mod snapshots;
 mod state;
 mod tags;
+mod volumes;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -315,7 +322,8 @@ impl FakeCloud {
         *self.write() = saved.0;
     }
 
-    /// Forgets every instance, key pair, own image, security group, address and tag.
+    /// Forgets every instance, key pair, own image, security group, address, volume,
+    /// snapshot and tag.
     pub fn reset(&self) {
         *self.write() = initial_state(&self.inner.config.regions);
     }
@@ -379,7 +387,10 @@ impl CloudController for FakeCloud {
         call: Ec2Call<RunInstancesInput>,
     ) -> Result<RunInstancesOutput, Ec2Error> {
         let scope = self.scope(&call)?;
-        instances::run(self, &scope, &call.input)
+        let output = instances::run(self, &scope, &call.input)?;
+        let launched = output.reservation.instances.iter();
+        volumes::add_root_volumes(self, &scope, launched.map(|i| i.instance_id.as_ref()));
+        Ok(output)
     }
 
     async fn describe_instances(
@@ -661,9 +672,77 @@ impl CloudController for FakeCloud {
         let scope = self.scope(&call)?;
         tags::describe(self, &scope, &call.input)
     }
+
+    async fn create_volume(
+        &self,
+        call: Ec2Call<CreateVolumeInput>,
+    ) -> Result<CreateVolumeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::create(self, &scope, &call.input)
+    }
+
+    async fn delete_volume(
+        &self,
+        call: Ec2Call<DeleteVolumeInput>,
+    ) -> Result<DeleteVolumeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::delete(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn describe_volumes(
+        &self,
+        call: Ec2Call<DescribeVolumesInput>,
+    ) -> Result<DescribeVolumesOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::describe(self, &scope, &call.input)
+    }
+
+    async fn attach_volume(
+        &self,
+        call: Ec2Call<AttachVolumeInput>,
+    ) -> Result<AttachVolumeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::attach(self, &scope, &call.input)
+    }
+
+    async fn detach_volume(
+        &self,
+        call: Ec2Call<DetachVolumeInput>,
+    ) -> Result<DetachVolumeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        volumes::detach(self, &scope, &call.input)
+    }
+
+    async fn create_snapshot(
+        &self,
+        call: Ec2Call<CreateSnapshotInput>,
+    ) -> Result<CreateSnapshotOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        snapshots::create(self, &scope, &call.input)
+    }
+
+    async fn delete_snapshot(
+        &self,
+        call: Ec2Call<DeleteSnapshotInput>,
+    ) -> Result<DeleteSnapshotOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        snapshots::delete(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn describe_snapshots(
+        &self,
+        call: Ec2Call<DescribeSnapshotsInput>,
+    ) -> Result<DescribeSnapshotsOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        snapshots::describe(self, &scope, &call.input)
+    }
 }
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_groups;
+#[cfg(test)]
+mod tests_volumes;

@@ -11,6 +11,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::ec2::model::{Instance, InstanceStateName, Shared, Text};
 
+pub(crate) use super::snapshots::SnapshotRecord;
+pub(crate) use super::volumes::{ProjectStorage, VolumeRecord};
+
 /// Everything the fake knows, by region.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct State {
@@ -29,6 +32,15 @@ pub(crate) struct RegionState {
     pub(crate) projects: HashMap<String, ProjectRegion>,
     /// The public catalog and the projects' own images, by id.
     pub(crate) images: BTreeMap<String, ImageRecord>,
+    /// Every volume of every project, by id.
+    #[serde(default)]
+    pub(crate) volumes: HashMap<String, VolumeRecord>,
+    /// Every snapshot of every project, by id.
+    #[serde(default)]
+    pub(crate) snapshots: HashMap<String, SnapshotRecord>,
+    /// Per project: the order of its volumes and snapshots, and its volume tokens.
+    #[serde(default)]
+    pub(crate) storage: HashMap<String, ProjectStorage>,
 }
 
 /// One project's resources in one region.
@@ -337,7 +349,7 @@ pub(crate) struct ImageRecord {
 }
 
 /// Timestamps as Unix nanoseconds.
-mod timestamp {
+pub(super) mod timestamp {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use time::OffsetDateTime;
 

@@ -1,5 +1,5 @@
-//! Tags on instances, the project's own images, key pairs, security groups and addresses:
-//! CreateTags, DeleteTags, DescribeTags.
+//! Tags on instances, the project's own images, key pairs, security groups, addresses,
+//! volumes and snapshots: CreateTags, DeleteTags, DescribeTags.
 
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
@@ -7,6 +7,7 @@ use crate::ec2::model::{
 };
 
 use super::state::{RegionState, Tags};
+use super::volumes::Moment;
 use super::{FakeCloud, Scope, filters, paging};
 
 /// The most tags a resource may carry.
@@ -73,6 +74,10 @@ fn not_found(resource_id: &str) -> Ec2Error {
             ErrorCode::InvalidInstanceIdNotFound,
             format!("The instance ID '{resource_id}' does not exist"),
         )
+    } else if resource_id.starts_with("vol-") {
+        super::volumes::not_found(resource_id)
+    } else if resource_id.starts_with("snap-") {
+        super::snapshots::not_found(resource_id)
     } else if resource_id.starts_with("ami-") {
         super::images::not_found(&[resource_id])
     } else if resource_id.starts_with("key-") {
@@ -103,6 +108,7 @@ fn tags_of<'a>(
     region: &'a mut RegionState,
     scope: &Scope,
     resource_id: &str,
+    moment: Moment,
 ) -> Option<&'a mut Tags> {
     if resource_id.starts_with("i-") {
         region
@@ -110,6 +116,18 @@ fn tags_of<'a>(
             .get_mut(resource_id)
             .filter(|record| record.project_id == scope.project)
             .map(|record| &mut record.tags)
+    } else if resource_id.starts_with("vol-") {
+        super::volumes::owned(region, scope, resource_id, moment)?;
+        region
+            .volumes
+            .get_mut(resource_id)
+            .map(|volume| &mut volume.tags)
+    } else if resource_id.starts_with("snap-") {
+        region
+            .snapshots
+            .get_mut(resource_id)
+            .filter(|snapshot| snapshot.project_id == scope.project)
+            .map(|snapshot| &mut snapshot.tags)
     } else if resource_id.starts_with("ami-") {
         region
             .images
@@ -139,18 +157,20 @@ pub(crate) fn create(
     scope: &Scope,
     input: &CreateTagsInput,
 ) -> Result<(), Ec2Error> {
+    let moment = Moment::of(cloud);
     let mut state = cloud.write();
     let region = state
         .regions
         .get_mut(&scope.region)
         .ok_or_else(Ec2Error::internal)?;
     for resource_id in &input.resource_ids {
-        let existing = tags_of(region, scope, resource_id).ok_or_else(|| not_found(resource_id))?;
+        let existing =
+            tags_of(region, scope, resource_id, moment).ok_or_else(|| not_found(resource_id))?;
         let mut trial = existing.clone();
         apply(&mut trial, &input.tags)?;
     }
     for resource_id in &input.resource_ids {
-        if let Some(existing) = tags_of(region, scope, resource_id) {
+        if let Some(existing) = tags_of(region, scope, resource_id, moment) {
             apply(existing, &input.tags)?;
         }
     }
@@ -164,13 +184,14 @@ pub(crate) fn delete(
     scope: &Scope,
     input: &DeleteTagsInput,
 ) -> Result<(), Ec2Error> {
+    let moment = Moment::of(cloud);
     let mut state = cloud.write();
     let region = state
         .regions
         .get_mut(&scope.region)
         .ok_or_else(Ec2Error::internal)?;
     for resource_id in &input.resource_ids {
-        tags_of(region, scope, resource_id).ok_or_else(|| not_found(resource_id))?;
+        tags_of(region, scope, resource_id, moment).ok_or_else(|| not_found(resource_id))?;
     }
     for tag in &input.tags {
         if tag.key.to_ascii_lowercase().starts_with("aws:") {
@@ -184,7 +205,7 @@ pub(crate) fn delete(
         }
     }
     for resource_id in &input.resource_ids {
-        let Some(existing) = tags_of(region, scope, resource_id) else {
+        let Some(existing) = tags_of(region, scope, resource_id, moment) else {
             continue;
         };
         if input.tags.is_empty() {
@@ -227,9 +248,22 @@ pub(crate) fn describe(
         }
     };
 
+    let moment = Moment::of(cloud);
     let state = cloud.read();
     let region = &state.regions[&scope.region];
     let mut resources: Vec<(&str, &str, &Tags)> = Vec::new();
+    if let Some(storage) = region.storage.get(&scope.project) {
+        for id in storage.volume_order.values() {
+            if let Some(volume) = super::volumes::owned(region, scope, id, moment) {
+                resources.push((&volume.volume_id, "volume", &volume.tags));
+            }
+        }
+        for id in storage.snapshot_order.values() {
+            if let Some(snapshot) = region.snapshots.get(id) {
+                resources.push((&snapshot.snapshot_id, "snapshot", &snapshot.tags));
+            }
+        }
+    }
     if let Some(project) = region.projects.get(&scope.project) {
         for id in project.launch_order.values() {
             if let Some(record) = region.instances.get(id) {

@@ -1639,7 +1639,7 @@ async fn tags_refuse_reserved_keys_too_many_tags_and_foreign_resources() {
         )
     );
     assert_eq!(
-        create("vol-0123456789abcdef0", vec![tag("a", "b")])
+        create("eni-0123456789abcdef0", vec![tag("a", "b")])
             .await
             .unwrap_err()
             .code(),
