@@ -39,6 +39,9 @@ OPTIONS:
     --allow-unknown-images    launch any well-formed image id, not only catalog images
     --instance-limit N        pending and running instances allowed per project and
                               region (default 1000)
+    --lockout-memcached HOST:PORT
+                              keep lockout counts in memcached, shared with other API
+                              nodes (needs the `memcached` feature)
     --debug                   log every request and response (secrets redacted)
     -h, --help                this text
 ";
@@ -51,6 +54,7 @@ struct Options {
     auth_none: bool,
     allow_unknown_images: bool,
     instance_limit: usize,
+    lockout_memcached: Option<String>,
     debug: bool,
 }
 
@@ -83,6 +87,7 @@ fn parse_options() -> Result<Options, String> {
         auth_none: false,
         allow_unknown_images: false,
         instance_limit: 1000,
+        lockout_memcached: None,
         debug: false,
     };
     let mut args = std::env::args().skip(1);
@@ -117,6 +122,15 @@ fn parse_options() -> Result<Options, String> {
                 options.instance_limit = text
                     .parse()
                     .map_err(|_| format!("--instance-limit {text:?}: not a number"))?;
+            }
+            "--lockout-memcached" => {
+                let address = value("--lockout-memcached")?;
+                if cfg!(not(feature = "memcached")) {
+                    return Err("--lockout-memcached needs the `memcached` feature: \
+                                cargo run --release --features memcached --example cloud_server"
+                        .to_owned());
+                }
+                options.lockout_memcached = Some(address);
             }
             "--debug" => options.debug = true,
             "-h" | "--help" => {
@@ -187,11 +201,20 @@ async fn main() -> ExitCode {
     } else {
         Authentication::Signature(Arc::new(credentials))
     };
-    let ec2 = Ec2Api::builder(Arc::new(fake.clone()))
+    let builder = Ec2Api::builder(Arc::new(fake.clone()))
         .authentication(authentication)
         .regions(regions.clone())
-        .debug(options.debug)
-        .build();
+        .debug(options.debug);
+    #[cfg(feature = "memcached")]
+    let builder = match &options.lockout_memcached {
+        Some(address) => {
+            use cumulo::ec2::lockout::{LockoutPolicy, MemcachedLockoutStore};
+            let store = Arc::new(MemcachedLockoutStore::new(address.clone()));
+            builder.lockout(store, LockoutPolicy::default())
+        }
+        None => builder,
+    };
+    let ec2 = builder.build();
     let app: Arc<dyn Application> = Arc::new(
         UrlMap::new()
             .mount("/", ec2.clone())
@@ -220,6 +243,9 @@ async fn main() -> ExitCode {
         options.region,
         regions.len()
     );
+    if let Some(address) = &options.lockout_memcached {
+        println!("  lockout counts kept in memcached at {address}");
+    }
     if options.auth_none {
         println!("  authentication: none (the access key is read as user:project)");
     } else if defaulted {
