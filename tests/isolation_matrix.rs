@@ -190,6 +190,7 @@ fn cases() -> Vec<Case> {
         case("DeleteTags", Instance, |id, _| untag(id)),
         case("DescribeTags", Instance, |id, _| tags_of(id)),
         case("AttachVolume", Instance, |id, mine| attach(&mine.volume_id, id)),
+        case("CreateImage", Instance, |id, _| two(("InstanceId", id), ("Name", "probe"))),
         case("AssociateAddress", Instance, |id, mine| {
             two(("AllocationId", &mine.allocation_id), ("InstanceId", id))
         }),
