@@ -118,10 +118,11 @@ fn untag(id: &str) -> Vec<(&'static str, String)> {
 }
 
 fn tags_of(id: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("Filter.1.Name", "resource-id".to_owned()),
-        ("Filter.1.Value.1", id.to_owned()),
-    ]
+    filter("resource-id", id)
+}
+
+fn filter(name: &str, value: &str) -> Vec<(&'static str, String)> {
+    two(("Filter.1.Name", name), ("Filter.1.Value.1", value))
 }
 
 fn ssh_rule(group: &'static str, id: &str) -> Vec<(&'static str, String)> {
@@ -189,6 +190,9 @@ fn cases() -> Vec<Case> {
         case("CreateTags", Instance, |id, _| tag_on(id)),
         case("DeleteTags", Instance, |id, _| untag(id)),
         case("DescribeTags", Instance, |id, _| tags_of(id)),
+        case("DescribeInstances", Instance, |id, _| filter("instance-id", id)),
+        case("DescribeVolumes", Instance, |id, _| filter("attachment.instance-id", id)),
+        case("DescribeAddresses", Instance, |id, _| filter("instance-id", id)),
         case("AttachVolume", Instance, |id, mine| attach(&mine.volume_id, id)),
         case("CreateImage", Instance, |id, _| two(("InstanceId", id), ("Name", "probe"))),
         case("AssociateAddress", Instance, |id, mine| {
@@ -203,6 +207,8 @@ fn cases() -> Vec<Case> {
         case("CreateTags", KeyPairId, |id, _| tag_on(id)),
         case("DeleteTags", KeyPairId, |id, _| untag(id)),
         case("DescribeTags", KeyPairId, |id, _| tags_of(id)),
+        case("DescribeKeyPairs", KeyName, |id, _| filter("key-name", id)),
+        case("DescribeKeyPairs", KeyPairId, |id, _| filter("key-pair-id", id)),
         // Volumes.
         case("DescribeVolumes", Volume, |id, _| one("VolumeId.1", id)),
         case("DescribeVolumes", AttachedVolume, |id, _| one("VolumeId.1", id)),
@@ -215,6 +221,8 @@ fn cases() -> Vec<Case> {
         case("CreateTags", Volume, |id, _| tag_on(id)),
         case("DeleteTags", Volume, |id, _| untag(id)),
         case("DescribeTags", Volume, |id, _| tags_of(id)),
+        case("DescribeVolumes", Volume, |id, _| filter("volume-id", id)),
+        case("DescribeSnapshots", Volume, |id, _| filter("volume-id", id)),
         // Snapshots.
         case("DescribeSnapshots", Snapshot, |id, _| one("SnapshotId.1", id)),
         case("DeleteSnapshot", Snapshot, |id, _| one("SnapshotId", id)),
@@ -222,6 +230,8 @@ fn cases() -> Vec<Case> {
         case("CreateTags", Snapshot, |id, _| tag_on(id)),
         case("DeleteTags", Snapshot, |id, _| untag(id)),
         case("DescribeTags", Snapshot, |id, _| tags_of(id)),
+        case("DescribeSnapshots", Snapshot, |id, _| filter("snapshot-id", id)),
+        case("DescribeVolumes", Snapshot, |id, _| filter("snapshot-id", id)),
         // Security groups, and the groups a rule or a launch names.
         case("DescribeSecurityGroups", GroupId, |id, _| one("GroupId.1", id)),
         case("DescribeSecurityGroups", GroupName, |id, _| one("GroupName.1", id)),
@@ -240,6 +250,9 @@ fn cases() -> Vec<Case> {
         case("CreateTags", GroupId, |id, _| tag_on(id)),
         case("DeleteTags", GroupId, |id, _| untag(id)),
         case("DescribeTags", GroupId, |id, _| tags_of(id)),
+        case("DescribeSecurityGroups", GroupId, |id, _| filter("group-id", id)),
+        case("DescribeSecurityGroups", GroupName, |id, _| filter("group-name", id)),
+        case("DescribeInstances", GroupId, |id, _| filter("instance.group-id", id)),
         // The default VPC and its subnets.
         case("RunInstances", Subnet, |id, mine| launch(mine, ("SubnetId", id))),
         case("CreateSecurityGroup", Vpc, |id, _| {
@@ -263,6 +276,9 @@ fn cases() -> Vec<Case> {
         case("CreateTags", AllocationId, |id, _| tag_on(id)),
         case("DeleteTags", AllocationId, |id, _| untag(id)),
         case("DescribeTags", AllocationId, |id, _| tags_of(id)),
+        case("DescribeAddresses", AllocationId, |id, _| filter("allocation-id", id)),
+        case("DescribeAddresses", PublicIp, |id, _| filter("public-ip", id)),
+        case("DescribeAddresses", AssociationId, |id, _| filter("association-id", id)),
     ]
 }
 
@@ -575,6 +591,10 @@ async fn another_projects_resource_answers_exactly_like_a_missing_one_and_stays_
         let (missing, foreign) = (
             generic(&missing, &missing_id),
             generic(&foreign, &foreign_id),
+        );
+        eprintln!(
+            "DBG {label} F {}",
+            &foreign[..90.min(foreign.len())].replace('\n', " ")
         );
         if foreign != missing {
             failures.push(format!(
