@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use cumulo::core::SystemClock;
-use cumulo::fake::FakeCloud;
+use cumulo::fake::{DEFAULT_ACCOUNT_ID, FakeCloud};
 use cumulo::testing::{Ec2Answer, Ec2Client, OTHER_ACCESS_KEY, OTHER_SECRET, TestCloud};
 use time::Duration;
 
@@ -242,8 +242,18 @@ fn cases() -> Vec<Case> {
         case("RevokeSecurityGroupIngress", GroupId, |id, _| ssh_rule("GroupId", id)),
         case("RevokeSecurityGroupIngress", GroupName, |id, _| ssh_rule("GroupName", id)),
         case("AuthorizeSecurityGroupIngress", GroupId, |id, mine| https_from(mine, id)),
+        case("AuthorizeSecurityGroupIngress", GroupId, |id, mine| {
+            let mut rule = https_from(mine, id);
+            rule.extend(one("IpPermissions.1.Groups.1.UserId", DEFAULT_ACCOUNT_ID));
+            rule
+        }),
         case("AuthorizeSecurityGroupIngress", GroupName, |id, mine| {
             two(("GroupId", &mine.group_id), ("SourceSecurityGroupName", id))
+        }),
+        case("AuthorizeSecurityGroupIngress", GroupName, |id, mine| {
+            let mut rule = two(("GroupId", &mine.group_id), ("SourceSecurityGroupName", id));
+            rule.extend(one("SourceSecurityGroupOwnerId", DEFAULT_ACCOUNT_ID));
+            rule
         }),
         case("RunInstances", GroupId, |id, mine| launch(mine, ("SecurityGroupId.1", id))),
         case("RunInstances", GroupName, |id, mine| launch(mine, ("SecurityGroup.1", id))),
