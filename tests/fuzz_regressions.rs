@@ -1,5 +1,6 @@
 //! Inputs the fuzz targets in `fuzz/` found or lean on, replayed through the whole chain
 //! with the protocol error each must get.
+#![cfg(feature = "fake")]
 
 use cumulo::testing::TestCloud;
 
