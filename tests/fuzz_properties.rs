@@ -79,8 +79,15 @@ proptest! {
     fn arbitrary_authorization_headers_never_panic_signed_request_parse(
         authorization in prop_oneof![
             ".{0,200}",
-            "AWS4-HMAC-SHA256 Credential=[ -~]{0,60}, SignedHeaders=[ -~]{0,30}, Signature=[ -~]{0,70}",
-            "AWS4-HMAC-SHA256 Credential=AKID/[0-9]{0,9}/[a-z0-9\\-]{0,10}/[a-z]{0,4}/[a-z0-9_]{0,13}, SignedHeaders=(host|host;x-amz-date|[a-z;\\-]{0,20}), Signature=[0-9a-f]{0,64}",
+            concat!(
+                "AWS4-HMAC-SHA256 Credential=[ -~]{0,60}, ",
+                "SignedHeaders=[ -~]{0,30}, Signature=[ -~]{0,70}"
+            ),
+            concat!(
+                "AWS4-HMAC-SHA256 Credential=AKID/[0-9]{0,9}/[a-z0-9\\-]{0,10}/[a-z]{0,4}/",
+                "[a-z0-9_]{0,13}, SignedHeaders=(host|host;x-amz-date|[a-z;\\-]{0,20}), ",
+                "Signature=[0-9a-f]{0,64}"
+            ),
         ],
         amz_date in "[0-9TZ]{0,20}",
         path in "[ -~]{0,30}",
@@ -91,7 +98,13 @@ proptest! {
             ("x-amz-date", amz_date.as_bytes()),
             ("authorization", authorization.as_bytes()),
         ];
-        let raw = RawRequest { method: "GET", path: &path, query: &query, headers: &headers, body: b"" };
+        let raw = RawRequest {
+            method: "GET",
+            path: &path,
+            query: &query,
+            headers: &headers,
+            body: b"",
+        };
         let params: Vec<(String, String)> =
             form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         if let Ok(signed) = SignedRequest::parse_raw(&raw, &params) {
@@ -116,7 +129,13 @@ proptest! {
             .append_pair("X-Amz-Signature", &signature)
             .finish();
         let headers: [(&str, &[u8]); 1] = [("host", b"ec2.us-east-1.amazonaws.com")];
-        let raw = RawRequest { method: "GET", path: "/", query: &query, headers: &headers, body: b"" };
+        let raw = RawRequest {
+            method: "GET",
+            path: "/",
+            query: &query,
+            headers: &headers,
+            body: b"",
+        };
         let params: Vec<(String, String)> =
             form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         if let Ok(signed) = SignedRequest::parse_raw(&raw, &params) {
@@ -147,7 +166,13 @@ proptest! {
         }
         let query = query.finish();
         let headers: [(&str, &[u8]); 1] = [("host", b"ec2.us-east-1.amazonaws.com")];
-        let raw = RawRequest { method: "GET", path: "/", query: &query, headers: &headers, body: b"" };
+        let raw = RawRequest {
+            method: "GET",
+            path: "/",
+            query: &query,
+            headers: &headers,
+            body: b"",
+        };
         if let Ok(signed) = SignedRequest::parse_raw(&raw, &params) {
             verify_fixed(&signed);
         }

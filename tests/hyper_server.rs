@@ -80,7 +80,11 @@ async fn an_unsigned_request_gets_ec2_error_xml_not_html() {
     let (address, _stop, _task) = start(app, ServerConfig::default()).await;
     let answer = exchange(
         address,
-        b"GET /?Action=DescribeRegions&Version=2016-11-15 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        concat!(
+            "GET /?Action=DescribeRegions&Version=2016-11-15 HTTP/1.1\r\n",
+            "Host: x\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
     )
     .await;
     assert!(

@@ -67,7 +67,9 @@ pub fn escape_into(out: &mut String, text: &str) {
 /// Whether XML 1.0 can carry `text` as it is (after escaping `&`, `<` and `>`).
 pub fn is_xml_text(text: &str) -> bool {
     text.chars().all(|c| {
-        !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+        let forbidden_control =
+            matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}');
+        !forbidden_control && !matches!(c, '\u{fffe}' | '\u{ffff}')
     })
 }
 

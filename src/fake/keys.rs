@@ -746,7 +746,14 @@ mod tests {
     use rsa::pkcs1::DecodeRsaPrivateKey;
 
     // Test keys made once with `ssh-keygen -t rsa -b 2048` and `ssh-keygen -t ed25519`.
-    const RSA_2048_OPENSSH: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCR/GCbKIvAOsT9QBBrz1N1C/ytcqfFJfwn60mL4wfeDPhUg8aZ7g49kO5HG/Jo8cnClZG1RYnw9aoQENqYcmo0jL9fk8VNxByaxuKBcgm76DGnwOE1xy5AG29iH3BMrOyL1qurJIEqEJDg94d2TmX3mRyQqYh0TEkxQoUN0ArLZu02Ln/uLLWIRyQUF/NHVtdc/E79TvMfHM+Ca1wRQQUUE8e+kpGVdxsHT7aR+TGG6koAMVMLEHgUSsD9k70xLuSzUgXrJ/TGWYFP7UQZPEFYylGE37n/9rDaVNyX0QFskKM+VjClYuC4qekMt74gvGQPUKvvZDZq59cXQEkA2Erl alice@example";
+    const RSA_2048_OPENSSH: &str = concat!(
+        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCR/GCbKIvAOsT9QBBrz1N1C/ytcqfFJfwn60mL",
+        "4wfeDPhUg8aZ7g49kO5HG/Jo8cnClZG1RYnw9aoQENqYcmo0jL9fk8VNxByaxuKBcgm76DGnwOE1",
+        "xy5AG29iH3BMrOyL1qurJIEqEJDg94d2TmX3mRyQqYh0TEkxQoUN0ArLZu02Ln/uLLWIRyQUF/NH",
+        "Vtdc/E79TvMfHM+Ca1wRQQUUE8e+kpGVdxsHT7aR+TGG6koAMVMLEHgUSsD9k70xLuSzUgXrJ/TG",
+        "WYFP7UQZPEFYylGE37n/9rDaVNyX0QFskKM+VjClYuC4qekMt74gvGQPUKvvZDZq59cXQEkA2Erl",
+        " alice@example",
+    );
 
     // `ssh-keygen -e -m PKCS8 -f k.pub | openssl pkey -pubin -outform DER | openssl md5 -c`
     const RSA_2048_MD5_OF_SPKI: &str = "43:1c:b1:96:5a:c3:ed:e3:fb:f8:1d:de:be:02:1f:e1";
@@ -764,7 +771,14 @@ QPUKvvZDZq59cXQEkA2Erl\n\
 ---- END SSH2 PUBLIC KEY ----\n";
 
     // `openssl pkey -pubin -in k.spki.pem -outform DER | base64 -w0`
-    const RSA_2048_SPKI_BASE64: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkfxgmyiLwDrE/UAQa89TdQv8rXKnxSX8J+tJi+MH3gz4VIPGme4OPZDuRxvyaPHJwpWRtUWJ8PWqEBDamHJqNIy/X5PFTcQcmsbigXIJu+gxp8DhNccuQBtvYh9wTKzsi9arqySBKhCQ4PeHdk5l95kckKmIdExJMUKFDdAKy2btNi5/7iy1iEckFBfzR1bXXPxO/U7zHxzPgmtcEUEFFBPHvpKRlXcbB0+2kfkxhupKADFTCxB4FErA/ZO9MS7ks1IF6yf0xlmBT+1EGTxBWMpRhN+5//aw2lTcl9EBbJCjPlYwpWLguKnpDLe+ILxkD1Cr72Q2aufXF0BJANhK5QIDAQAB";
+    const RSA_2048_SPKI_BASE64: &str = concat!(
+        "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkfxgmyiLwDrE/UAQa89TdQv8rXKnxSX8",
+        "J+tJi+MH3gz4VIPGme4OPZDuRxvyaPHJwpWRtUWJ8PWqEBDamHJqNIy/X5PFTcQcmsbigXIJu+gx",
+        "p8DhNccuQBtvYh9wTKzsi9arqySBKhCQ4PeHdk5l95kckKmIdExJMUKFDdAKy2btNi5/7iy1iEck",
+        "FBfzR1bXXPxO/U7zHxzPgmtcEUEFFBPHvpKRlXcbB0+2kfkxhupKADFTCxB4FErA/ZO9MS7ks1IF",
+        "6yf0xlmBT+1EGTxBWMpRhN+5//aw2lTcl9EBbJCjPlYwpWLguKnpDLe+ILxkD1Cr72Q2aufXF0BJ",
+        "ANhK5QIDAQAB",
+    );
 
     // `ssh-keygen -e -m PEM -f k.pub`
     const RSA_2048_PKCS1_PEM: &str = "-----BEGIN RSA PUBLIC KEY-----
@@ -777,17 +791,37 @@ uKnpDLe+ILxkD1Cr72Q2aufXF0BJANhK5QIDAQAB
 -----END RSA PUBLIC KEY-----
 ";
 
-    const RSA_1024_OPENSSH: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDzcmKkd4IXmomkDqlB6smPbF5kHJzU7Uh0kCtZ1ayVW1IPEr+srejuy4ftd7PMJ3O6GbCzGpluq8x59brwpmki8+wvZNpgDsesfbPF9U10+PEWKd12F1WDDiSdiThe1755unJa0gq6AIpBoEcu/UQGaYr4dr7EgF/w5Ssh8J3Lvw== ";
+    const RSA_1024_OPENSSH: &str = concat!(
+        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDzcmKkd4IXmomkDqlB6smPbF5kHJzU7Uh0kCtZ",
+        "1ayVW1IPEr+srejuy4ftd7PMJ3O6GbCzGpluq8x59brwpmki8+wvZNpgDsesfbPF9U10+PEWKd12",
+        "F1WDDiSdiThe1755unJa0gq6AIpBoEcu/UQGaYr4dr7EgF/w5Ssh8J3Lvw== ",
+    );
     const RSA_1024_MD5_OF_SPKI: &str = "62:59:57:5c:19:fe:3d:57:4e:45:37:cb:72:69:fb:83";
 
-    const RSA_3072_OPENSSH: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQClTWRBCwXxtTsNESz59TKmGQS5u/YCczwihXox2a2TdYqVkTjAXBFc2hy1pm/EpTjf1MC4+VHVcfsuWtc3n+TBgEyzTmkEJtXUs6AYftAjA5PlZkUJlhKnRrJDMUOSg+2h/K6CUCC53AL+ZK4EIAVnsFhkw0/I04JqkCD3wId4mTr3kxFubdjjVoNcvYzukQZTcQS+nyAgcjR2a76OozeMhdwYvr4WKTFWSr9lS72cRnD8S8b4C/R7P5MOtr5Anjjg5VbPXUi4jqkmcMZN31u0JE1p5e+qwXO5Pnka+pBkwPtaMmu1/SxoUoxadK2jdLVGGboLpj1Swgm3avDtVp/1J+28qDKXoe8wbOrCsdJgbM4s8VG03wDQnGNVN//XFLty4f6D0c71SRRHeR2fRtXVS24ckuC0UQ3FXJmGxWrkr/yOmiJToDAfJg9mL0OT0ZE5mrAqZqhl0f//alyGqZBtcDXgHa/uPUef2j2IHeKVUuQtxEVF0wo+YTqVIK8jwJs=";
+    const RSA_3072_OPENSSH: &str = concat!(
+        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQClTWRBCwXxtTsNESz59TKmGQS5u/YCczwihXox",
+        "2a2TdYqVkTjAXBFc2hy1pm/EpTjf1MC4+VHVcfsuWtc3n+TBgEyzTmkEJtXUs6AYftAjA5PlZkUJ",
+        "lhKnRrJDMUOSg+2h/K6CUCC53AL+ZK4EIAVnsFhkw0/I04JqkCD3wId4mTr3kxFubdjjVoNcvYzu",
+        "kQZTcQS+nyAgcjR2a76OozeMhdwYvr4WKTFWSr9lS72cRnD8S8b4C/R7P5MOtr5Anjjg5VbPXUi4",
+        "jqkmcMZN31u0JE1p5e+qwXO5Pnka+pBkwPtaMmu1/SxoUoxadK2jdLVGGboLpj1Swgm3avDtVp/1",
+        "J+28qDKXoe8wbOrCsdJgbM4s8VG03wDQnGNVN//XFLty4f6D0c71SRRHeR2fRtXVS24ckuC0UQ3F",
+        "XJmGxWrkr/yOmiJToDAfJg9mL0OT0ZE5mrAqZqhl0f//alyGqZBtcDXgHa/uPUef2j2IHeKVUuQt",
+        "xEVF0wo+YTqVIK8jwJs=",
+    );
 
-    const ED25519_OPENSSH: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGEg0Udf2ziZNW201SrbFcpJKxngqP0Srhev6nq+n2EZ bob@example";
+    const ED25519_OPENSSH: &str = concat!(
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGEg0Udf2ziZNW201SrbFcpJKxngqP0Srhev6nq+",
+        "n2EZ bob@example",
+    );
 
     // `ssh-keygen -l -E sha256` prints `SHA256:tPGqH+MTN8DzLE+f6hzLzRmfCYcJXXq2nX6fpmBxuug`.
     const ED25519_SHA256: &str = "tPGqH+MTN8DzLE+f6hzLzRmfCYcJXXq2nX6fpmBxuug=";
 
-    const ECDSA_OPENSSH: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEJNYdeVggnkkZRX4vRaipWgDJFJhuey9Px2r+Yx2Q5coA6EOIJtKtrdnmthc8vZnMJgdM1jDwhdoCiHK1vifyk=";
+    const ECDSA_OPENSSH: &str = concat!(
+        "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEJN",
+        "YdeVggnkkZRX4vRaipWgDJFJhuey9Px2r+Yx2Q5coA6EOIJtKtrdnmthc8vZnMJgdM1jDwhdoCiH",
+        "K1vifyk=",
+    );
 
     // A test-only RSA key from `openssl genrsa -traditional 1024`. Its fingerprint from
     // `openssl pkcs8 -topk8 -nocrypt -outform DER | openssl sha1 -c`:

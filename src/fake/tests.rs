@@ -1059,7 +1059,14 @@ async fn console_output_is_a_base64_boot_log_naming_the_instance() {
 
 // Key pairs.
 
-const PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDSopFDe/FtuTm47vRy5S3eFnYXh46XigqQAaqYvw1H/SLEU/owmM775wxPSD7NFL60jMXch9d05QvUcp8nAJAc5ip4J4H9BNVJzFIdcsJSSrf4nliVn0792y0T/WtHw3Yh+vxNkjLldY0V//Rff0f0vHP4E9eERbg/GqbKZ/FeP7XG41n56g7qhy1IBoIF9ilSGC7uT2hA4nmf/vARK+9Etj6zHbd+FDk4g8MbIwGAPAt7ulxE3dIFqLvZKzw7QzWhN/0XLL2YT5HhLuZwMVt8oBHJ2NuW5ga8Vy6Heb21c/6rRMqHeQsyIvwHMjpQXYblR4NObrEgZlgpu6kt1DZJ test@fake";
+const PUBLIC_KEY: &str = concat!(
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDSopFDe/FtuTm47vRy5S3eFnYXh46XigqQAaqY",
+    "vw1H/SLEU/owmM775wxPSD7NFL60jMXch9d05QvUcp8nAJAc5ip4J4H9BNVJzFIdcsJSSrf4nliV",
+    "n0792y0T/WtHw3Yh+vxNkjLldY0V//Rff0f0vHP4E9eERbg/GqbKZ/FeP7XG41n56g7qhy1IBoIF",
+    "9ilSGC7uT2hA4nmf/vARK+9Etj6zHbd+FDk4g8MbIwGAPAt7ulxE3dIFqLvZKzw7QzWhN/0XLL2Y",
+    "T5HhLuZwMVt8oBHJ2NuW5ga8Vy6Heb21c/6rRMqHeQsyIvwHMjpQXYblR4NObrEgZlgpu6kt1DZJ",
+    " test@fake",
+);
 
 // `ssh-keygen -e -m PKCS8 -f k.pub | openssl pkey -pubin -outform DER | openssl md5 -c`
 const PUBLIC_KEY_MD5: &str = "37:4a:df:89:88:b3:e2:44:f5:1f:67:82:c7:ec:77:34";
