@@ -741,6 +741,8 @@ impl CloudController for FakeCloud {
 }
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_groups;

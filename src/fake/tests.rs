@@ -1,54 +1,11 @@
 //! Behaviour of the fake cloud, driven in-process through [`CloudController`].
 
-use std::sync::Arc;
-
 use base64::Engine as _;
-use time::macros::datetime;
 
+use super::test_support::*;
 use super::*;
-use crate::core::{Context, ManualClock};
+use crate::core::Context;
 use crate::ec2::model::Filter;
-
-const START: time::OffsetDateTime = datetime!(2026-03-04 05:06:07 UTC);
-
-fn context(project: &str) -> Context {
-    context_in(project, "us-east-1")
-}
-
-fn context_in(project: &str, region: &str) -> Context {
-    Context {
-        project_id: project.into(),
-        region: Some(region.into()),
-        ..Context::default()
-    }
-}
-
-fn call<I>(input: I) -> Ec2Call<I> {
-    Ec2Call::new(context("default"), input)
-}
-
-/// A cloud on a manual clock with a five-second transition delay.
-fn slow_cloud() -> (FakeCloud, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::new(START));
-    let cloud = FakeCloud::builder()
-        .clock(clock.clone())
-        .transition_delay(Duration::seconds(5))
-        .build();
-    (cloud, clock)
-}
-
-fn quick_cloud() -> FakeCloud {
-    FakeCloud::builder()
-        .clock(Arc::new(ManualClock::new(START)))
-        .build()
-}
-
-fn filter(name: &str, values: &[&str]) -> Filter {
-    Filter {
-        name: name.into(),
-        values: values.iter().map(|v| v.to_string()).collect(),
-    }
-}
 
 async fn image_id(cloud: &FakeCloud) -> String {
     let images = cloud
@@ -1510,13 +1467,6 @@ async fn describe_tags(cloud: &FakeCloud, filters: Vec<Filter>) -> Vec<TagDescri
         .await
         .unwrap()
         .tags
-}
-
-fn tag(key: &str, value: &str) -> Tag {
-    Tag {
-        key: key.to_owned().into(),
-        value: value.to_owned().into(),
-    }
 }
 
 #[tokio::test]

@@ -1,60 +1,10 @@
 //! Behaviour of the fake cloud's security groups and Elastic IP addresses, driven
 //! in-process through [`CloudController`].
 
-use std::sync::Arc;
-
-use time::macros::datetime;
-
+use super::test_support::*;
 use super::*;
-use crate::core::{Context, ManualClock};
+use crate::core::Context;
 use crate::ec2::model::Filter;
-
-const START: time::OffsetDateTime = datetime!(2026-03-04 05:06:07 UTC);
-
-fn context(project: &str) -> Context {
-    context_in(project, "us-east-1")
-}
-
-fn context_in(project: &str, region: &str) -> Context {
-    Context {
-        project_id: project.into(),
-        region: Some(region.into()),
-        ..Context::default()
-    }
-}
-
-fn call<I>(input: I) -> Ec2Call<I> {
-    Ec2Call::new(context("default"), input)
-}
-
-fn quick_cloud() -> FakeCloud {
-    FakeCloud::builder()
-        .clock(Arc::new(ManualClock::new(START)))
-        .build()
-}
-
-fn slow_cloud() -> (FakeCloud, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::new(START));
-    let cloud = FakeCloud::builder()
-        .clock(clock.clone())
-        .transition_delay(Duration::seconds(5))
-        .build();
-    (cloud, clock)
-}
-
-fn filter<V: AsRef<str>>(name: &str, values: &[V]) -> Filter {
-    Filter {
-        name: name.into(),
-        values: values.iter().map(|v| v.as_ref().to_owned()).collect(),
-    }
-}
-
-fn tag(key: &str, value: &str) -> Tag {
-    Tag {
-        key: Text::from(key.to_owned()),
-        value: Text::from(value.to_owned()),
-    }
-}
 
 fn network() -> regions::DefaultNetwork {
     regions::DefaultNetwork::of(DEFAULT_ACCOUNT_ID, "us-east-1")

@@ -1,61 +1,9 @@
 //! Behaviour of the fake cloud's volumes and snapshots, driven in-process through
 //! [`CloudController`].
 
-use std::sync::Arc;
-
-use time::macros::datetime;
-
+use super::test_support::*;
 use super::*;
-use crate::core::{Context, ManualClock};
 use crate::ec2::model::Filter;
-
-const START: time::OffsetDateTime = datetime!(2026-03-04 05:06:07 UTC);
-
-fn context(project: &str) -> Context {
-    Context {
-        project_id: project.into(),
-        region: Some("us-east-1".into()),
-        ..Context::default()
-    }
-}
-
-fn call<I>(input: I) -> Ec2Call<I> {
-    Ec2Call::new(context("default"), input)
-}
-
-fn call_as<I>(project: &str, input: I) -> Ec2Call<I> {
-    Ec2Call::new(context(project), input)
-}
-
-/// A cloud on a manual clock with a five-second transition delay.
-fn slow_cloud() -> (FakeCloud, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::new(START));
-    let cloud = FakeCloud::builder()
-        .clock(clock.clone())
-        .transition_delay(Duration::seconds(5))
-        .build();
-    (cloud, clock)
-}
-
-fn quick_cloud() -> FakeCloud {
-    FakeCloud::builder()
-        .clock(Arc::new(ManualClock::new(START)))
-        .build()
-}
-
-fn filter(name: &str, values: &[&str]) -> Filter {
-    Filter {
-        name: name.into(),
-        values: values.iter().map(|v| v.to_string()).collect(),
-    }
-}
-
-fn tag(key: &str, value: &str) -> Tag {
-    Tag {
-        key: key.to_owned().into(),
-        value: value.to_owned().into(),
-    }
-}
 
 fn only(id: &str) -> Vec<String> {
     vec![id.to_owned()]

@@ -1,0 +1,66 @@
+//! What the fake's behaviour tests share: a fixed start time, contexts, calls, clouds on
+//! a manual clock, filters and tags.
+
+use std::sync::Arc;
+
+use time::macros::datetime;
+
+use super::FakeCloud;
+use crate::core::{Context, ManualClock};
+use crate::ec2::controller::Ec2Call;
+use crate::ec2::model::{Filter, Tag};
+
+pub(super) const START: time::OffsetDateTime = datetime!(2026-03-04 05:06:07 UTC);
+
+pub(super) fn context(project: &str) -> Context {
+    context_in(project, "us-east-1")
+}
+
+pub(super) fn context_in(project: &str, region: &str) -> Context {
+    Context {
+        project_id: project.into(),
+        region: Some(region.into()),
+        ..Context::default()
+    }
+}
+
+/// A call of project `default` in us-east-1.
+pub(super) fn call<I>(input: I) -> Ec2Call<I> {
+    Ec2Call::new(context("default"), input)
+}
+
+/// A call of `project` in us-east-1.
+pub(super) fn call_as<I>(project: &str, input: I) -> Ec2Call<I> {
+    Ec2Call::new(context(project), input)
+}
+
+/// A cloud on a manual clock with a five-second transition delay.
+pub(super) fn slow_cloud() -> (FakeCloud, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(START));
+    let cloud = FakeCloud::builder()
+        .clock(clock.clone())
+        .transition_delay(time::Duration::seconds(5))
+        .build();
+    (cloud, clock)
+}
+
+/// A cloud on a manual clock whose transitions settle at once.
+pub(super) fn quick_cloud() -> FakeCloud {
+    FakeCloud::builder()
+        .clock(Arc::new(ManualClock::new(START)))
+        .build()
+}
+
+pub(super) fn filter<V: AsRef<str>>(name: &str, values: &[V]) -> Filter {
+    Filter {
+        name: name.into(),
+        values: values.iter().map(|v| v.as_ref().to_owned()).collect(),
+    }
+}
+
+pub(super) fn tag(key: &str, value: &str) -> Tag {
+    Tag {
+        key: key.to_owned().into(),
+        value: value.to_owned().into(),
+    }
+}
