@@ -335,12 +335,13 @@ fn canonical_request_string_to_sign_and_signature_match_every_case() {
             let (path, query) = request.path_and_query();
             let payload_hash = hex::encode(Sha256::digest(&request.body));
 
+            let signed_headers: Vec<&str> = signed.signed_headers().collect();
             let canonical_request = sigv4::canonical_request(
                 &request.method,
                 path,
                 query,
                 &request.headers,
-                signed.signed_headers(),
+                &signed_headers,
                 &payload_hash,
                 case.normalize,
             );

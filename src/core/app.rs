@@ -32,17 +32,27 @@ pub trait Application: Send + Sync + 'static {
     async fn call(&self, request: Request) -> Result<Response, BoxError>;
 }
 
-#[async_trait]
+/// The future every layer returns.
+type Answer<'a> = Pin<Box<dyn Future<Output = Result<Response, BoxError>> + Send + 'a>>;
+
+// Pointers forward the inner future as it is: no second boxed future per call.
 impl<A: Application + ?Sized> Application for Arc<A> {
-    async fn call(&self, request: Request) -> Result<Response, BoxError> {
-        (**self).call(request).await
+    fn call<'life0, 'async_trait>(&'life0 self, request: Request) -> Answer<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).call(request)
     }
 }
 
-#[async_trait]
 impl<A: Application + ?Sized> Application for Box<A> {
-    async fn call(&self, request: Request) -> Result<Response, BoxError> {
-        (**self).call(request).await
+    fn call<'life0, 'async_trait>(&'life0 self, request: Request) -> Answer<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).call(request)
     }
 }
 
@@ -56,10 +66,18 @@ pub trait Middleware: Send + Sync + 'static {
     async fn handle(&self, request: Request, next: &dyn Application) -> Result<Response, BoxError>;
 }
 
-#[async_trait]
 impl<M: Middleware + ?Sized> Middleware for Arc<M> {
-    async fn handle(&self, request: Request, next: &dyn Application) -> Result<Response, BoxError> {
-        (**self).handle(request, next).await
+    fn handle<'life0, 'life1, 'async_trait>(
+        &'life0 self,
+        request: Request,
+        next: &'life1 dyn Application,
+    ) -> Answer<'async_trait>
+    where
+        'life0: 'async_trait,
+        'life1: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).handle(request, next)
     }
 }
 
@@ -84,10 +102,7 @@ impl std::fmt::Debug for Layered {
 
 impl Application for Layered {
     // The middleware's own future is the answer: no second boxed future per layer.
-    fn call<'life0, 'async_trait>(
-        &'life0 self,
-        request: Request,
-    ) -> Pin<Box<dyn Future<Output = Result<Response, BoxError>> + Send + 'async_trait>>
+    fn call<'life0, 'async_trait>(&'life0 self, request: Request) -> Answer<'async_trait>
     where
         'life0: 'async_trait,
         Self: 'async_trait,

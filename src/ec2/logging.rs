@@ -88,6 +88,9 @@ impl Middleware for RequestLogging {
         let result = next.call(request).await;
 
         let status = status_of(&result);
+        if !(if status >= 500 { error } else { info }) {
+            return result;
+        }
         let latency = started.elapsed();
         let action = loggable_action(entry.params.get("Action"));
         let method = &entry.method;

@@ -97,7 +97,7 @@ struct Config {
     clock: SharedClock,
     regions: Vec<String>,
     // What DescribeRegions answers, built once: the regions never change.
-    region_infos: Vec<RegionInfo>,
+    region_infos: Vec<Shared<RegionInfo>>,
     default_region: String,
     default_account_id: String,
     accounts: HashMap<String, String>,

@@ -8,7 +8,8 @@ use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
     AccountAttribute, AvailabilityZone, DescribeAccountAttributesInput,
     DescribeAccountAttributesOutput, DescribeAvailabilityZonesInput,
-    DescribeAvailabilityZonesOutput, DescribeRegionsInput, DescribeRegionsOutput, RegionInfo, Text,
+    DescribeAvailabilityZonesOutput, DescribeRegionsInput, DescribeRegionsOutput, RegionInfo,
+    Shared, Text,
 };
 
 use super::filters;
@@ -152,7 +153,7 @@ impl DefaultNetwork {
 
 /// `DescribeRegions`.
 pub(crate) fn describe_regions(
-    regions: &[RegionInfo],
+    regions: &[Shared<RegionInfo>],
     input: &DescribeRegionsInput,
 ) -> Result<DescribeRegionsOutput, Ec2Error> {
     filters::check_names(
@@ -168,7 +169,8 @@ pub(crate) fn describe_regions(
             ));
         }
     }
-    let regions = regions
+    let mut selected = Vec::with_capacity(regions.len());
+    let matching = regions
         .iter()
         .filter(|region| {
             input.region_names.is_empty()
@@ -184,19 +186,21 @@ pub(crate) fn describe_regions(
                 _ => vec![region.opt_in_status.clone()],
             })
         })
-        .cloned()
-        .collect();
-    Ok(DescribeRegionsOutput { regions })
+        .cloned();
+    selected.extend(matching);
+    Ok(DescribeRegionsOutput { regions: selected })
 }
 
 /// The regions as DescribeRegions shows them.
-pub(crate) fn region_infos(regions: &[String]) -> Vec<RegionInfo> {
+pub(crate) fn region_infos(regions: &[String]) -> Vec<Shared<RegionInfo>> {
     regions
         .iter()
-        .map(|name| RegionInfo {
-            region_name: name.clone().into(),
-            region_endpoint: format!("ec2.{name}.amazonaws.com").into(),
-            opt_in_status: Text::from_static("opt-in-not-required"),
+        .map(|name| {
+            Shared::new(RegionInfo {
+                region_name: name.clone().into(),
+                region_endpoint: format!("ec2.{name}.amazonaws.com").into(),
+                opt_in_status: Text::from_static("opt-in-not-required"),
+            })
         })
         .collect()
 }

@@ -1316,7 +1316,7 @@ async fn regions_are_the_commercial_ones_with_their_endpoints() {
         .regions;
     assert_eq!(regions.len(), 17);
     assert_eq!(
-        regions[0],
+        *regions[0],
         RegionInfo {
             region_name: "us-east-1".into(),
             region_endpoint: "ec2.us-east-1.amazonaws.com".into(),

@@ -2,6 +2,7 @@
 //! [`CredentialStore`]; [`NoAuth`] trusts the access key as `user:project`, for local fakes.
 
 pub mod encoding;
+mod key_cache;
 pub mod signature;
 pub mod signer;
 pub mod sigv2;
@@ -238,6 +239,7 @@ pub struct Ec2Auth {
     clock: SharedClock,
     options: VerifyOptions,
     default_region: String,
+    signing_keys: Arc<key_cache::SigningKeyCache>,
 }
 
 impl fmt::Debug for Ec2Auth {
@@ -272,6 +274,7 @@ impl Ec2Auth {
             clock,
             options,
             default_region,
+            signing_keys: Arc::default(),
         }
     }
 
@@ -322,9 +325,12 @@ impl Ec2Auth {
             tracing::debug!(target: "cumulo::ec2::auth", "unknown access key");
             return Err(reject(auth_failure()));
         };
-        if let Err(error) =
-            signed.verify(credential.secret.expose(), self.clock.now(), &self.options)
-        {
+        if let Err(error) = signed.verify_with_keys(
+            credential.secret.expose(),
+            self.clock.now(),
+            &self.options,
+            Some(&self.signing_keys),
+        ) {
             tracing::debug!(target: "cumulo::ec2::auth", %error, "signature refused");
             return Err(reject(signature_error_to_ec2(&error)));
         }

@@ -15,6 +15,7 @@
 use std::fmt;
 
 use super::encoding;
+use super::key_cache::SigningKeyCache;
 use super::sigv2::SigV2Request;
 use super::sigv4::SigV4Request;
 
@@ -285,8 +286,19 @@ impl SignedRequest {
         now: time::OffsetDateTime,
         options: &VerifyOptions,
     ) -> Result<(), SignatureError> {
+        self.verify_with_keys(secret, now, options, None)
+    }
+
+    /// [`SignedRequest::verify`], taking a SigV4 signing key from `keys` when it holds it.
+    pub(crate) fn verify_with_keys(
+        &self,
+        secret: &[u8],
+        now: time::OffsetDateTime,
+        options: &VerifyOptions,
+        keys: Option<&SigningKeyCache>,
+    ) -> Result<(), SignatureError> {
         match self {
-            Self::V4(request) => request.verify(secret, now, options),
+            Self::V4(request) => request.verify_with_keys(secret, now, options, keys),
             Self::V2(request) => request.verify(secret, now, options),
         }
     }

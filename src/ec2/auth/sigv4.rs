@@ -20,6 +20,7 @@ use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 use zeroize::Zeroizing;
 
 use super::encoding;
+use super::key_cache::SigningKeyCache;
 use super::signature::{RawRequest, SignatureError, VerifyOptions};
 
 /// The one algorithm SigV4 verification accepts.
@@ -43,14 +44,16 @@ pub struct SigV4Request {
     scope: CredentialScope,
     request_date: String,
     request_time: OffsetDateTime,
-    signed_headers: Vec<String>,
+    /// `SignedHeaders` as the canonical request carries it: sorted names joined by `;`.
+    signed_headers: String,
     signature: [u8; 32],
     session_token: Option<SessionToken>,
     method: String,
     path: String,
     query: String,
-    headers: Vec<(String, String)>,
-    payload_hash: String,
+    /// CanonicalHeaders, written once at parse time: it needs no secret.
+    canonical_headers: String,
+    payload_hash: [u8; 64],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,19 +64,29 @@ enum Form {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CredentialScope {
-    date: String,
-    region: String,
-    service: String,
+    /// `date/region/service`, as the credential carries them.
+    text: String,
+    region_start: usize,
+    service_start: usize,
+}
+
+impl CredentialScope {
+    fn date(&self) -> &str {
+        &self.text[..self.region_start - 1]
+    }
+
+    fn region(&self) -> &str {
+        &self.text[self.region_start..self.service_start - 1]
+    }
+
+    fn service(&self) -> &str {
+        &self.text[self.service_start..]
+    }
 }
 
 impl fmt::Display for CredentialScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            date,
-            region,
-            service,
-        } = self;
-        write!(f, "{date}/{region}/{service}/{SCOPE_TERMINATOR}")
+        write!(f, "{}/{SCOPE_TERMINATOR}", self.text)
     }
 }
 
@@ -249,20 +262,26 @@ impl SigV4Request {
         let signed_headers = parse_signed_headers(signed_headers)?;
         let signature = parse_hex_signature(signature)?;
 
-        if !signed_headers.iter().any(|name| name == "host") {
+        if !signed_headers.split(';').any(|name| name == "host") {
             return Err(SignatureError::SignedHeaderMissing);
         }
-        let mut headers = Vec::new();
-        for name in &signed_headers {
+        let mut canonical_headers = String::with_capacity(256);
+        for name in signed_headers.split(';') {
+            canonical_headers.push_str(name);
+            canonical_headers.push(':');
             let mut present = false;
             for value in request.header_values(name) {
                 let value = utf8(value, "signed header value is not UTF-8")?;
-                headers.push((name.clone(), value.to_owned()));
+                if present {
+                    canonical_headers.push(',');
+                }
+                push_trimmed(&mut canonical_headers, value);
                 present = true;
             }
             if !present {
                 return Err(SignatureError::SignedHeaderMissing);
             }
+            canonical_headers.push('\n');
         }
 
         if let Some(SessionToken {
@@ -271,7 +290,7 @@ impl SigV4Request {
         }) = &mut session_token
         {
             *signed = signed_headers
-                .iter()
+                .split(';')
                 .any(|name| name == SESSION_TOKEN_HEADER);
         }
 
@@ -287,11 +306,11 @@ impl SigV4Request {
             method: request.method.to_owned(),
             path: request.path.to_owned(),
             query: request.query.to_owned(),
-            headers,
+            canonical_headers,
             payload_hash: {
                 let mut hex = [0u8; 64];
                 lower_hex(&Sha256::digest(request.body), &mut hex);
-                String::from_utf8_lossy(&hex).into_owned()
+                hex
             },
         })
     }
@@ -303,17 +322,17 @@ impl SigV4Request {
 
     /// The region of the credential scope.
     pub fn region(&self) -> &str {
-        &self.scope.region
+        self.scope.region()
     }
 
     /// The service of the credential scope.
     pub fn service(&self) -> &str {
-        &self.scope.service
+        self.scope.service()
     }
 
     /// The date of the credential scope, `YYYYMMDD`.
     pub fn scope_date(&self) -> &str {
-        &self.scope.date
+        self.scope.date()
     }
 
     /// The request time: `X-Amz-Date`, or the `Date` header.
@@ -322,8 +341,8 @@ impl SigV4Request {
     }
 
     /// The lower-case names in `SignedHeaders`, sorted.
-    pub fn signed_headers(&self) -> &[String] {
-        &self.signed_headers
+    pub fn signed_headers(&self) -> impl Iterator<Item = &str> {
+        self.signed_headers.split(';')
     }
 
     /// `X-Amz-Security-Token`, from the header or the query string.
@@ -353,14 +372,25 @@ impl SigV4Request {
         now: OffsetDateTime,
         options: &VerifyOptions,
     ) -> Result<(), SignatureError> {
+        self.verify_with_keys(secret, now, options, None)
+    }
+
+    /// [`SigV4Request::verify`], taking the signing key from `keys` when it holds it.
+    pub(crate) fn verify_with_keys(
+        &self,
+        secret: &[u8],
+        now: OffsetDateTime,
+        options: &VerifyOptions,
+        keys: Option<&SigningKeyCache>,
+    ) -> Result<(), SignatureError> {
         // Credential scope
-        if self.scope.service != options.service {
+        if self.scope.service() != options.service {
             return Err(SignatureError::WrongService);
         }
-        if !options.serves_region(&self.scope.region) {
+        if !options.serves_region(self.scope.region()) {
             return Err(SignatureError::UnknownRegion);
         }
-        if self.scope.date != self.request_date[..8] {
+        if self.scope.date() != &self.request_date[..8] {
             return Err(SignatureError::ScopeDateMismatch);
         }
 
@@ -384,12 +414,12 @@ impl SigV4Request {
 
         // Task 3: signing key. Tasks 1, 2 and 4 follow in `signature_matches`, tried once
         // more without a token that some SDKs add to a URL after signing.
-        let key = signing_key(
-            secret,
-            &self.scope.date,
-            &self.scope.region,
-            &self.scope.service,
-        );
+        let scope = [self.scope.date(), self.scope.region(), self.scope.service()];
+        let derive = || signing_key(secret, scope[0], scope[1], scope[2]);
+        let key = match keys {
+            Some(keys) => keys.get(&self.access_key, secret, scope, derive),
+            None => derive(),
+        };
         if self.signature_matches(&key, options.normalize_path, &[SIGNATURE_PARAM]) {
             return Ok(());
         }
@@ -420,17 +450,11 @@ impl SigV4Request {
         let query = canonical_query_string(&self.query, excluded_params);
         canonical_request.update(query.as_bytes());
         canonical_request.update(b"\n");
-        let headers = canonical_headers(&self.headers, &self.signed_headers);
-        canonical_request.update(headers.as_bytes());
+        canonical_request.update(self.canonical_headers.as_bytes());
         canonical_request.update(b"\n");
-        for (index, name) in self.signed_headers.iter().enumerate() {
-            if index > 0 {
-                canonical_request.update(b";");
-            }
-            canonical_request.update(name.as_bytes());
-        }
+        canonical_request.update(self.signed_headers.as_bytes());
         canonical_request.update(b"\n");
-        canonical_request.update(self.payload_hash.as_bytes());
+        canonical_request.update(self.payload_hash);
         let mut hashed_canonical_request = [0u8; 64];
         lower_hex(&canonical_request.finalize(), &mut hashed_canonical_request);
 
@@ -442,11 +466,7 @@ impl SigV4Request {
             b"\n",
             self.request_date.as_bytes(),
             b"\n",
-            self.scope.date.as_bytes(),
-            b"/",
-            self.scope.region.as_bytes(),
-            b"/",
-            self.scope.service.as_bytes(),
+            self.scope.text.as_bytes(),
             b"/",
             SCOPE_TERMINATOR.as_bytes(),
             b"\n",
@@ -658,16 +678,19 @@ fn parse_credential(credential: &str) -> Result<(&str, CredentialScope), Signatu
     if access_key.is_empty() || !date_is_valid || terminator != SCOPE_TERMINATOR {
         return Err(malformed);
     }
+    let region_start = date.len() + 1;
+    let service_start = region_start + region.len() + 1;
     let scope = CredentialScope {
-        date: date.to_owned(),
-        region: region.to_owned(),
-        service: service.to_owned(),
+        text: format!("{date}/{region}/{service}"),
+        region_start,
+        service_start,
     };
     Ok((access_key, scope))
 }
 
-fn parse_signed_headers(signed_headers: &str) -> Result<Vec<String>, SignatureError> {
-    let mut names = Vec::new();
+/// Checks `SignedHeaders` and returns it sorted, as the canonical request carries it.
+fn parse_signed_headers(signed_headers: &str) -> Result<String, SignatureError> {
+    let mut names = Vec::with_capacity(8);
     for name in signed_headers.split(';') {
         let is_token = !name.is_empty()
             && name
@@ -678,15 +701,18 @@ fn parse_signed_headers(signed_headers: &str) -> Result<Vec<String>, SignatureEr
                 "SignedHeaders is not lower-case names",
             ));
         }
-        names.push(name.to_owned());
+        names.push(name);
     }
-    names.sort();
+    if names.is_sorted_by(|a, b| a < b) {
+        return Ok(signed_headers.to_owned());
+    }
+    names.sort_unstable();
     let count = names.len();
     names.dedup();
     if names.len() != count {
         return Err(SignatureError::Malformed("SignedHeaders repeats a name"));
     }
-    Ok(names)
+    Ok(names.join(";"))
 }
 
 fn parse_hex_signature(signature: &str) -> Result<[u8; 32], SignatureError> {

@@ -1,6 +1,6 @@
 //! Regions, availability zones and account attributes.
 
-use super::{FromArgs, Text};
+use super::{FromArgs, Shared, Text};
 use crate::ec2::args::{Args, Filter};
 use crate::ec2::error::Ec2Error;
 use crate::ec2::xml::{ToXml, XmlWriter};
@@ -48,8 +48,9 @@ impl ToXml for RegionInfo {
 /// The output of `DescribeRegions`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DescribeRegionsOutput {
-    /// The regions.
-    pub regions: Vec<RegionInfo>,
+    /// The regions. A backend that answers with the same regions every time keeps them
+    /// [`Shared`], so their XML is written once.
+    pub regions: Vec<Shared<RegionInfo>>,
 }
 
 impl ToXml for DescribeRegionsOutput {
@@ -236,11 +237,14 @@ mod tests {
     #[test]
     fn regions_and_zones_render_as_aws_writes_them() {
         let regions = DescribeRegionsOutput {
-            regions: vec![RegionInfo {
-                region_name: "us-east-1".into(),
-                region_endpoint: "ec2.us-east-1.amazonaws.com".into(),
-                opt_in_status: "opt-in-not-required".into(),
-            }],
+            regions: vec![
+                RegionInfo {
+                    region_name: "us-east-1".into(),
+                    region_endpoint: "ec2.us-east-1.amazonaws.com".into(),
+                    opt_in_status: "opt-in-not-required".into(),
+                }
+                .into(),
+            ],
         };
         assert_eq!(
             render(&regions),
