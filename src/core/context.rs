@@ -1,6 +1,7 @@
 //! The request context: who is asking, for which project, from where.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Who is making a request, as an authentication layer established it (Nova's
@@ -8,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
     /// The request id, `req-` followed by a UUID.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The user the credential belongs to.
     pub user_id: String,
     /// The project (tenant) whose resources the request may see and change.
@@ -38,8 +39,34 @@ impl Context {
 pub struct RemoteAddr(pub SocketAddr);
 
 /// Request extension holding the request id, set by the outermost layer that needs one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestId(pub String);
+///
+/// Clones share one string, so every layer that keeps the id pays a reference count.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RequestId(Arc<str>);
+
+impl Default for RequestId {
+    fn default() -> Self {
+        RequestId(Arc::from(""))
+    }
+}
+
+impl From<String> for RequestId {
+    fn from(id: String) -> Self {
+        RequestId(id.into())
+    }
+}
+
+impl From<&str> for RequestId {
+    fn from(id: &str) -> Self {
+        RequestId(id.into())
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 impl RequestId {
     /// A fresh id: `req-` and a random (version 4 layout) UUID.
@@ -74,7 +101,12 @@ impl RequestId {
         push_hex(&mut id, low >> 48, 4);
         id.push('-');
         push_hex(&mut id, low & 0xffff_ffff_ffff, 12);
-        RequestId(id)
+        RequestId(id.into())
+    }
+
+    /// The whole id.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 
     /// The id without its `req-` prefix, as AWS shows request ids.
@@ -100,7 +132,7 @@ mod tests {
         let first = RequestId::generate();
         let second = RequestId::generate();
         assert_ne!(first, second);
-        assert_eq!(first.0.len(), 40);
+        assert_eq!(first.as_str().len(), 40);
         let uuid = first.uuid();
         let groups: Vec<&str> = uuid.split('-').collect();
         assert_eq!(

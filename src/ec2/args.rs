@@ -50,14 +50,20 @@ enum Segment {
 
 impl Segment {
     fn parse(segment: &str) -> Segment {
-        let digits = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
-        if digits
-            && segment.len() <= 18
-            && let Ok(index) = segment.parse()
-        {
-            return Segment::Index(index);
+        match Segment::parse_index(segment) {
+            Some(index) => Segment::Index(index),
+            None => Segment::Name(segment.into()),
         }
-        Segment::Name(segment.into())
+    }
+
+    /// The list index `segment` spells, if it is one.
+    fn parse_index(segment: &str) -> Option<u64> {
+        let digits = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+        if digits && segment.len() <= 18 {
+            segment.parse().ok()
+        } else {
+            None
+        }
     }
 }
 
@@ -172,9 +178,22 @@ impl Node {
 
     /// The node at a dotted `path` below this one.
     pub fn get(&self, path: &str) -> Option<&Node> {
-        path.split('.').try_fold(self, |node, segment| {
-            node.children.get(&Segment::parse(segment))
-        })
+        path.split('.')
+            .try_fold(self, |node, segment| node.child(segment))
+    }
+
+    /// The child called `segment`, found without allocating: indexes by key, names by a
+    /// scan of the (few) named children, which sort after every index.
+    fn child(&self, segment: &str) -> Option<&Node> {
+        match Segment::parse_index(segment) {
+            Some(index) => self.children.get(&Segment::Index(index)),
+            // An empty `Box<str>` owns no memory.
+            None => self
+                .children
+                .range(Segment::Name(Box::default())..)
+                .find(|(key, _)| matches!(key, Segment::Name(name) if **name == *segment))
+                .map(|(_, child)| child),
+        }
     }
 
     /// This node's own value.

@@ -14,7 +14,7 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 use super::controller::{Action, CloudController, dispatch};
 use super::error::{Ec2Error, ErrorCode};
 use super::requestify::Ec2Request;
-use super::xml::{XmlWriter, escape_into};
+use super::xml::XmlWriter;
 use crate::core::{Application, Body, BoxError, Context, Request, RequestId, Response};
 
 /// The Executor: the application at the end of the EC2 chain.
@@ -56,9 +56,7 @@ impl Executor {
         writer.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<");
         writer.raw(action);
         writer.raw("Response xmlns=\"http://ec2.amazonaws.com/doc/");
-        let mut version = String::new();
-        escape_into(&mut version, &request.version);
-        writer.raw(&version);
+        writer.text(&request.version);
         writer.raw("/\">");
         writer.field("requestId", request_id);
 
@@ -88,19 +86,20 @@ impl Application for Executor {
         let extensions = request.extensions_mut();
         let ec2_request = extensions.remove::<Arc<Ec2Request>>().ok_or_else(missing)?;
         let mut context = extensions.remove::<Context>().ok_or_else(missing)?;
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .cloned()
+        context.request_id = extensions
+            .remove::<RequestId>()
             .unwrap_or_else(RequestId::generate);
-        context.request_id = request_id.0.clone();
+        let request_id = context.request_id.clone();
 
         let xml = self
             .execute(&ec2_request, context, request_id.uuid())
             .await?;
 
         let mut response = Response::new(Body::from(xml));
-        response.headers_mut().insert(
+        // Room for the fault wrapper's request id header too, in one allocation.
+        let headers = response.headers_mut();
+        headers.reserve(4);
+        headers.insert(
             CONTENT_TYPE,
             HeaderValue::from_static("text/xml;charset=UTF-8"),
         );

@@ -64,10 +64,13 @@ pub fn error_response(error: &Ec2Error, request_id: &RequestId) -> Response {
         HeaderValue::from_static("text/xml;charset=UTF-8"),
     );
     if let Ok(value) = HeaderValue::from_str(request_id.uuid()) {
-        headers.insert("x-amzn-requestid", value);
+        headers.insert(REQUEST_ID_HEADER, value);
     }
     response
 }
+
+/// The header AWS names the request id in.
+const REQUEST_ID_HEADER: http::HeaderName = http::HeaderName::from_static("x-amzn-requestid");
 
 #[async_trait]
 impl Middleware for FaultWrapper {
@@ -117,7 +120,7 @@ impl Middleware for FaultWrapper {
                 if let Ok(value) = HeaderValue::from_str(request_id.uuid()) {
                     response
                         .headers_mut()
-                        .entry("x-amzn-requestid")
+                        .entry(REQUEST_ID_HEADER)
                         .or_insert(value);
                 }
                 Ok(response)
@@ -126,7 +129,7 @@ impl Middleware for FaultWrapper {
             None => {
                 tracing::error!(
                     target: "cumulo::ec2",
-                    request_id = %request_id.0,
+                    request_id = %request_id,
                     "panic inside the EC2 chain"
                 );
                 Ok(error_response(&Ec2Error::internal(), &request_id))

@@ -100,7 +100,7 @@ impl Middleware for RequestLogging {
         let request_id = entry
             .request_id
             .as_ref()
-            .map(|id| id.0.as_str())
+            .map(RequestId::as_str)
             .unwrap_or("");
         if status >= 500 {
             tracing::error!(

@@ -356,12 +356,12 @@ impl Ec2Auth {
     }
 }
 
-fn request_id_of(request: &Request) -> String {
+fn request_id_of(request: &Request) -> RequestId {
     request
         .extensions()
         .get::<RequestId>()
-        .map(|id| id.0.clone())
-        .unwrap_or_else(|| RequestId::generate().0)
+        .cloned()
+        .unwrap_or_else(RequestId::generate)
 }
 
 #[async_trait]

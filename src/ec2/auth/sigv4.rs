@@ -600,8 +600,13 @@ where
 }
 
 fn push_trimmed(out: &mut String, value: &str) {
+    let value = value.trim_matches([' ', '\t']);
+    if !value.contains("  ") {
+        out.push_str(value);
+        return;
+    }
     let mut previous_was_space = false;
-    for character in value.trim_matches([' ', '\t']).chars() {
+    for character in value.chars() {
         if character == ' ' && previous_was_space {
             continue;
         }
@@ -680,8 +685,15 @@ fn parse_credential(credential: &str) -> Result<(&str, CredentialScope), Signatu
     }
     let region_start = date.len() + 1;
     let service_start = region_start + region.len() + 1;
+    let mut text = String::with_capacity(service_start + service.len());
+    for (index, part) in [date, region, service].into_iter().enumerate() {
+        if index > 0 {
+            text.push('/');
+        }
+        text.push_str(part);
+    }
     let scope = CredentialScope {
-        text: format!("{date}/{region}/{service}"),
+        text,
         region_start,
         service_start,
     };
