@@ -28,6 +28,10 @@
 //! - Launch permissions for organizations and organizational units are kept and shown
 //!   but grant nothing, since accounts belong to no organization; their ARNs are not
 //!   checked.
+//! - A deregistered image's id describes as nothing for as long as the cloud runs, where
+//!   AWS eventually answers `InvalidAMIID.NotFound`.
+//! - Launching an image makes only its root volume, always `gp3`: the volume type of
+//!   the root mapping and the image's other mappings are shown but not used.
 
 use std::collections::BTreeMap;
 
