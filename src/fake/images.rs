@@ -788,10 +788,7 @@ pub(crate) fn register(
     let image_tags = tags::specified(&input.tag_specifications, &["image"], "image")?;
 
     let mut state = cloud.write();
-    let region = state
-        .regions
-        .get_mut(&scope.region)
-        .ok_or_else(Ec2Error::internal)?;
+    let region = state.region_mut(&scope.region)?;
 
     // The root device: the mapping of `RootDeviceName`, or the first with a snapshot.
     let root_device_name = input.root_device_name.clone().or_else(|| {
@@ -839,19 +836,10 @@ pub(crate) fn register(
     check_unique_name(region, &scope.account, name)?;
 
     let image = ImageRecord {
-        order: 0,
-        image_id: String::new(),
-        owner_id: scope.account.clone(),
-        owner_alias: None,
-        name: name.to_owned(),
-        description,
         location: input
             .image_location
             .clone()
             .unwrap_or_else(|| format!("{}/{name}", scope.account)),
-        creation_date: creation_date(cloud),
-        public: false,
-        image_type: "machine".into(),
         kernel_id: input.kernel_id.clone(),
         ramdisk_id: input.ramdisk_id.clone(),
         snapshot_id,
@@ -872,11 +860,9 @@ pub(crate) fn register(
         root_device_type: root_device_type.into(),
         root_volume_type,
         other_mappings,
-        launch_permissions: Vec::new(),
-        source_instance_id: None,
         sriov_net_support: input.sriov_net_support.clone(),
         imds_support: input.imds_support.clone(),
-        deregistered: false,
+        ..private_image(scope, name, description, creation_date(cloud))
     };
     let image_id = insert(region, "ami-", image);
     Ok(RegisterImageOutput { image_id })
@@ -898,10 +884,7 @@ pub(crate) fn create(
 
     let moment = Moment::of(cloud);
     let mut state = cloud.write();
-    let region = state
-        .regions
-        .get_mut(&scope.region)
-        .ok_or_else(Ec2Error::internal)?;
+    let region = state.region_mut(&scope.region)?;
 
     // The instance and its root volume.
     let instance = region
@@ -992,6 +975,24 @@ fn image_of(
     creation_date: String,
 ) -> ImageRecord {
     ImageRecord {
+        kernel_id: instance.kernel_id.as_ref().map(Text::to_string),
+        ramdisk_id: instance.ramdisk_id.as_ref().map(Text::to_string),
+        ena_support: instance.ena_support,
+        traits: instance.image.clone(),
+        source_instance_id: Some(instance.instance_id.to_string()),
+        sriov_net_support: instance.sriov_net_support.clone(),
+        ..private_image(scope, name, description, creation_date)
+    }
+}
+
+/// A new EBS-backed private image of the account, before its id and contents are known.
+fn private_image(
+    scope: &Scope,
+    name: &str,
+    description: String,
+    creation_date: String,
+) -> ImageRecord {
+    ImageRecord {
         order: 0,
         image_id: String::new(),
         owner_id: scope.account.clone(),
@@ -1002,19 +1003,19 @@ fn image_of(
         creation_date,
         public: false,
         image_type: "machine".into(),
-        kernel_id: instance.kernel_id.as_ref().map(Text::to_string),
-        ramdisk_id: instance.ramdisk_id.as_ref().map(Text::to_string),
+        kernel_id: None,
+        ramdisk_id: None,
         snapshot_id: None,
         volume_size: 0,
-        ena_support: instance.ena_support,
-        traits: instance.image.clone(),
+        ena_support: false,
+        traits: ImageTraits::default(),
         tags: Tags::new(),
         root_device_type: "ebs".into(),
         root_volume_type: String::new(),
         other_mappings: Vec::new(),
         launch_permissions: Vec::new(),
-        source_instance_id: Some(instance.instance_id.to_string()),
-        sriov_net_support: instance.sriov_net_support.clone(),
+        source_instance_id: None,
+        sriov_net_support: None,
         imds_support: None,
         deregistered: false,
     }
@@ -1028,10 +1029,7 @@ pub(crate) fn deregister(
     input: &DeregisterImageInput,
 ) -> Result<(), Ec2Error> {
     let mut state = cloud.write();
-    let region = state
-        .regions
-        .get_mut(&scope.region)
-        .ok_or_else(Ec2Error::internal)?;
+    let region = state.region_mut(&scope.region)?;
     let image_id = input.image_id.as_str();
     if let Some(image) = region.images.get(image_id)
         && image.deregistered
@@ -1073,10 +1071,7 @@ pub(crate) fn update(
         check_description(description)?;
     }
     let mut state = cloud.write();
-    let region = state
-        .regions
-        .get_mut(&scope.region)
-        .ok_or_else(Ec2Error::internal)?;
+    let region = state.region_mut(&scope.region)?;
     let image = owned(region, scope, &input.image_id)?;
     if let Some(name) = &input.name
         && *name != image.name
@@ -1266,10 +1261,7 @@ pub(crate) fn modify_attribute(
 
     // Change.
     let mut state = cloud.write();
-    let region = state
-        .regions
-        .get_mut(&scope.region)
-        .ok_or_else(Ec2Error::internal)?;
+    let region = state.region_mut(&scope.region)?;
     let image = owned_mut(region, scope, &input.image_id)?;
     if let Some(description) = description {
         image.description = description;

@@ -183,10 +183,7 @@ pub(crate) fn delete(
     input: &DeleteSnapshotInput,
 ) -> Result<(), Ec2Error> {
     let mut state = cloud.write();
-    let region = state
-        .regions
-        .get_mut(&scope.region)
-        .ok_or_else(Ec2Error::internal)?;
+    let region = state.region_mut(&scope.region)?;
     owned(region, scope, &input.snapshot_id).ok_or_else(|| not_found(&input.snapshot_id))?;
     if let Some(image) = super::images::snapshot_user(region, &scope.account, &input.snapshot_id) {
         return Err(Ec2Error::new(

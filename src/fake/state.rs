@@ -24,6 +24,19 @@ pub(crate) struct State {
     pub(crate) next_launch_seq: u64,
 }
 
+impl State {
+    /// The resources of `region`, to change; a region the cloud does not hold is an
+    /// internal error (scopes only name served regions).
+    pub(crate) fn region_mut(
+        &mut self,
+        region: &str,
+    ) -> Result<&mut RegionState, crate::ec2::error::Ec2Error> {
+        self.regions
+            .get_mut(region)
+            .ok_or_else(crate::ec2::error::Ec2Error::internal)
+    }
+}
+
 /// One region's resources.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct RegionState {

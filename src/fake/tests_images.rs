@@ -13,18 +13,6 @@ fn only(id: &str) -> Vec<String> {
     vec![id.to_owned()]
 }
 
-/// The catalog's x86_64 Amazon Linux.
-async fn catalog_image(cloud: &FakeCloud) -> String {
-    let images = cloud
-        .describe_images(call(DescribeImagesInput {
-            filters: vec![filter("name", &["al2023-ami-*-x86_64"])],
-            ..Default::default()
-        }))
-        .await
-        .unwrap();
-    images.images[0].image_id.clone()
-}
-
 /// Launches one `t2.micro` of `image_id` for `project`.
 async fn launch_of(cloud: &FakeCloud, project: &str, image_id: &str) -> Result<String, Ec2Error> {
     let input = RunInstancesInput {
