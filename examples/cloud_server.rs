@@ -36,7 +36,7 @@ OPTIONS:
                               pair cumulo / cumulo-secret works, in project `default`.
     --auth signature|none     verify signatures (default), or trust the access key as
                               `user:project` without checking anything
-    --allow-unknown-images    launch any well-formed image id, not only catalog images
+    --allow-unknown-images    launch any well-formed image id, not only those one can see
     --instance-limit N        pending and running instances allowed per project and
                               region (default 1000)
     --lockout-memcached HOST:PORT

@@ -1,7 +1,7 @@
 //! Project isolation through the signed EC2 chain: for every action that takes a resource
 //! id, another project's id answers exactly as an id that exists nowhere, and the owner's
 //! resource is left as it was. Public catalog images are the exception: every project
-//! sees and launches them.
+//! sees and launches them; a project's own images are private until it shares them.
 #![cfg(feature = "fake")]
 
 use std::sync::Arc;
@@ -29,6 +29,7 @@ enum Kind {
     AssociationId,
     Subnet,
     Vpc,
+    Image,
 }
 
 impl Kind {
@@ -48,6 +49,7 @@ impl Kind {
             Kind::AssociationId => owner.association_id.clone(),
             Kind::Subnet => owner.subnet_id.clone(),
             Kind::Vpc => owner.vpc_id.clone(),
+            Kind::Image => owner.image_id.clone(),
         }
     }
 
@@ -69,6 +71,7 @@ impl Kind {
             Kind::AssociationId => random_id("eipassoc-"),
             Kind::Subnet => random_id("subnet-"),
             Kind::Vpc => random_id("vpc-"),
+            Kind::Image => random_id("ami-"),
         }
     }
 }
@@ -289,15 +292,46 @@ fn cases() -> Vec<Case> {
         case("DescribeAddresses", AllocationId, |id, _| filter("allocation-id", id)),
         case("DescribeAddresses", PublicIp, |id, _| filter("public-ip", id)),
         case("DescribeAddresses", AssociationId, |id, _| filter("association-id", id)),
+        // The owner's private image.
+        case("DescribeImages", Image, |id, _| one("ImageId.1", id)),
+        case("DescribeImages", Image, |id, _| filter("image-id", id)),
+        case("DescribeImages", Image, |id, _| {
+            two(("ExecutableBy.1", "self"), ("Filter.1.Name", "image-id"))
+                .into_iter()
+                .chain(one("Filter.1.Value.1", id))
+                .collect()
+        }),
+        case("DeregisterImage", Image, |id, _| one("ImageId", id)),
+        case("DescribeImageAttribute", Image, |id, _| {
+            two(("ImageId", id), ("Attribute", "launchPermission"))
+        }),
+        case("ModifyImageAttribute", Image, |id, _| {
+            two(("ImageId", id), ("Description.Value", "taken over"))
+        }),
+        case("ModifyImageAttribute", Image, |id, _| {
+            let mut share = two(("ImageId", id), ("Attribute", "launchPermission"));
+            share.extend(two(("OperationType", "add"), ("UserGroup.1", "all")));
+            share
+        }),
+        case("UpdateImage", Image, |id, _| two(("ImageId", id), ("Name", "taken over"))),
+        case("RunInstances", Image, |id, _| {
+            let mut params = two(("ImageId", id), ("MinCount", "1"));
+            params.extend(two(("MaxCount", "1"), ("InstanceType", "t3.micro")));
+            params
+        }),
+        case("CreateTags", Image, |id, _| tag_on(id)),
+        case("DeleteTags", Image, |id, _| untag(id)),
+        case("DescribeTags", Image, |id, _| tags_of(id)),
     ]
 }
 
 /// What project `default` owns when a case starts: a running, tagged instance with a
 /// volume attached and an address associated, an available volume and its snapshot, a
-/// key pair, and a security group with one rule.
+/// key pair, a security group with one rule, and a tagged private image of the instance.
 #[derive(Debug)]
 struct Owned {
     instance_id: String,
+    image_id: String,
     key_name: String,
     key_pair_id: String,
     volume_id: String,
@@ -427,8 +461,21 @@ async fn owner_resources(owner: &Ec2Client) -> Owned {
     ];
     let association_id = create(owner, "AssociateAddress", &associate, "associationId").await;
 
+    let image = [
+        ("InstanceId", instance_id.as_str()),
+        ("Name", "owned-image"),
+    ];
+    let image_id = create(owner, "CreateImage", &image, "imageId").await;
+    let tag = [
+        ("ResourceId.1", image_id.as_str()),
+        ("Tag.1.Key", "owner"),
+        ("Tag.1.Value", "default"),
+    ];
+    create(owner, "CreateTags", &tag, "return").await;
+
     Owned {
         instance_id,
+        image_id,
         key_name,
         key_pair_id,
         volume_id,
@@ -472,6 +519,10 @@ async fn owner_view(owner: &Ec2Client, owned: &Owned) -> String {
         ("InstanceId", owned.instance_id.as_str()),
         ("Attribute", "disableApiTermination"),
     ];
+    let permissions = [
+        ("ImageId", owned.image_id.as_str()),
+        ("Attribute", "launchPermission"),
+    ];
     let mut view = String::new();
     for (action, params) in [
         ("DescribeInstances", &[][..]),
@@ -482,6 +533,8 @@ async fn owner_view(owner: &Ec2Client, owned: &Owned) -> String {
         ("DescribeSecurityGroups", &[][..]),
         ("DescribeAddresses", &[][..]),
         ("DescribeTags", &[][..]),
+        ("DescribeImages", &[("Owner.1", "self")][..]),
+        ("DescribeImageAttribute", &permissions[..]),
     ] {
         let answer = owner.call(action, params).await;
         view.push_str(&format!(
@@ -497,6 +550,7 @@ async fn owner_view(owner: &Ec2Client, owned: &Owned) -> String {
 fn intact(owned: &Owned) -> Vec<String> {
     let Owned {
         instance_id,
+        image_id,
         key_name,
         volume_id,
         attached_volume_id,
@@ -533,6 +587,14 @@ fn intact(owned: &Owned) -> Vec<String> {
             "<allocationId>{allocation_id}</allocationId><domain>vpc</domain>\
              <instanceId>{instance_id}</instanceId><associationId>{association_id}</associationId>"
         ),
+        format!("<imageId>{image_id}</imageId><imageLocation>{DEFAULT_ACCOUNT_ID}/owned-image"),
+        "<isPublic>false</isPublic>".to_owned(),
+        "<name>owned-image</name>".to_owned(),
+        format!(
+            "<resourceId>{image_id}</resourceId><resourceType>image</resourceType>\
+             <key>owner</key><value>default</value>"
+        ),
+        format!("<imageId>{image_id}</imageId><launchPermission></launchPermission>"),
     ]
 }
 

@@ -109,6 +109,8 @@ error_codes! {
     InvalidAmiNameDuplicate = "InvalidAMIName.Duplicate", 400;
     /// The image name is not valid.
     InvalidAmiNameMalformed = "InvalidAMIName.Malformed", 400;
+    /// A block device mapping is not valid.
+    InvalidBlockDeviceMapping = "InvalidBlockDeviceMapping", 400;
     /// The key pair names no key pair of the project.
     InvalidKeyPairNotFound = "InvalidKeyPair.NotFound", 400;
     /// A key pair with this name already exists.

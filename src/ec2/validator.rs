@@ -111,6 +111,18 @@ fn malformed(rule: &IdRule, id: &str) -> Ec2Error {
             "Value ({shown}) for parameter {} is invalid. Expected: '{}-...'.",
             rule.parameter, rule.prefixes[0]
         ),
+        // For an image id without an image prefix AWS names the form it expects.
+        ErrorCode::InvalidAmiIdMalformed
+            if !rule
+                .prefixes
+                .iter()
+                .any(|prefix| id.strip_prefix(prefix).is_some_and(|r| r.starts_with('-'))) =>
+        {
+            format!(
+                "Invalid id: \"{shown}\" (expecting \"{}-...\")",
+                rule.prefixes[0]
+            )
+        }
         _ => format!("Invalid id: \"{shown}\""),
     };
     Ec2Error::new(rule.code, message)
@@ -271,6 +283,12 @@ mod tests {
         assert!(validate(&request(&[("ImageId", "aki-12345678")])).is_ok());
         let error = validate(&request(&[("ImageId", "i-12345678")])).unwrap_err();
         assert_eq!(error.code(), ErrorCode::InvalidAmiIdMalformed);
+        assert_eq!(
+            error.message(),
+            "Invalid id: \"i-12345678\" (expecting \"ami-...\")"
+        );
+        let error = validate(&request(&[("ImageId.1", "ami-missing")])).unwrap_err();
+        assert_eq!(error.message(), "Invalid id: \"ami-missing\"");
     }
 
     #[test]

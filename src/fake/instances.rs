@@ -90,6 +90,15 @@ struct InstanceTypeInfo {
     threads_per_core: i64,
 }
 
+impl InstanceTypeInfo {
+    /// Whether the type runs images of `architecture`: its own, and 32-bit images on
+    /// 64-bit x86 types.
+    fn runs(&self, architecture: &str) -> bool {
+        self.architecture == architecture
+            || (self.architecture == "x86_64" && architecture == "i386")
+    }
+}
+
 fn instance_type_info(instance_type: &str) -> Option<InstanceTypeInfo> {
     let (family, size) = instance_type.split_once('.')?;
     let (_, sizes) = INSTANCE_FAMILIES.iter().find(|(name, _)| *name == family)?;
@@ -122,7 +131,7 @@ fn instance_type_info(instance_type: &str) -> Option<InstanceTypeInfo> {
     })
 }
 
-fn not_found(missing: &[&str]) -> Ec2Error {
+pub(crate) fn not_found(missing: &[&str]) -> Ec2Error {
     let message = match missing {
         [one] => format!("The instance ID '{one}' does not exist"),
         many => format!("The instance IDs '{}' do not exist", many.join(", ")),
@@ -130,7 +139,7 @@ fn not_found(missing: &[&str]) -> Ec2Error {
     Ec2Error::new(ErrorCode::InvalidInstanceIdNotFound, message)
 }
 
-fn incorrect_state(instance_id: &str, verb: &str) -> Ec2Error {
+pub(crate) fn incorrect_state(instance_id: &str, verb: &str) -> Ec2Error {
     Ec2Error::new(
         ErrorCode::IncorrectInstanceState,
         format!("The instance '{instance_id}' is not in a state from which it can be {verb}."),
@@ -798,7 +807,7 @@ fn plan_launch(
         .clone()
         .unwrap_or_else(|| "m1.small".into());
     let type_info = check_instance_type(&instance_type)?;
-    if type_info.architecture != traits.architecture {
+    if !type_info.runs(&traits.architecture) {
         return Err(Ec2Error::new(
             ErrorCode::InvalidParameterValue,
             format!(
@@ -1587,7 +1596,7 @@ pub(crate) fn modify_attribute(
     }
     if let Some(instance_type) = &input.instance_type {
         let info = check_instance_type(instance_type)?;
-        if info.architecture != record.image.architecture {
+        if !info.runs(&record.image.architecture) {
             return Err(Ec2Error::new(
                 ErrorCode::InvalidParameterValue,
                 format!(

@@ -23,8 +23,10 @@
 //!   `available`, `attaching` → `attached`, `detaching` → detached; snapshots `pending` →
 //!   `completed`). A volume attached to an instance that terminates is detached.
 //! - **Key pairs**, the **image catalog** (six public images per region, ids the same on
-//!   every run), **tags** on instances, own images, key pairs, security groups,
-//!   addresses, volumes and snapshots, and account attributes.
+//!   every run), **own images** (registered from a snapshot or a manifest, or made from
+//!   an instance, shared through launch permissions; see `images`), **tags** on
+//!   instances, own images, key pairs, security groups, addresses, volumes and
+//!   snapshots, and account attributes.
 //! - **Security groups** of the default VPC with their ingress rules, and **Elastic IP
 //!   addresses**, associated with running instances (see `security_groups` and
 //!   `addresses` for what they model).
@@ -39,8 +41,6 @@
 //! - Only the default VPC exists.
 //! - DescribeInstances' block device mapping shows only the root volume, not the
 //!   volumes attached with AttachVolume.
-//! - RegisterImage, DeregisterImage, CreateImage, image attributes and UpdateImage answer
-//!   `UnsupportedOperation`.
 //! - Private addresses come from a `/20` per zone and are not reused: past 4091
 //!   launches in one zone of one project they repeat.
 
@@ -540,6 +540,57 @@ impl CloudController for FakeCloud {
         images::describe_images(&region.images, &scope.account, &call.input)
     }
 
+    async fn register_image(
+        &self,
+        call: Ec2Call<RegisterImageInput>,
+    ) -> Result<RegisterImageOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        images::register(self, &scope, &call.input)
+    }
+
+    async fn create_image(
+        &self,
+        call: Ec2Call<CreateImageInput>,
+    ) -> Result<CreateImageOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        images::create(self, &scope, &call.input)
+    }
+
+    async fn deregister_image(
+        &self,
+        call: Ec2Call<DeregisterImageInput>,
+    ) -> Result<DeregisterImageOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        images::deregister(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn update_image(
+        &self,
+        call: Ec2Call<UpdateImageInput>,
+    ) -> Result<UpdateImageOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        images::update(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
+    async fn describe_image_attribute(
+        &self,
+        call: Ec2Call<DescribeImageAttributeInput>,
+    ) -> Result<DescribeImageAttributeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        images::describe_attribute(self, &scope, &call.input)
+    }
+
+    async fn modify_image_attribute(
+        &self,
+        call: Ec2Call<ModifyImageAttributeInput>,
+    ) -> Result<ModifyImageAttributeOutput, Ec2Error> {
+        let scope = self.scope(&call)?;
+        images::modify_attribute(self, &scope, &call.input)?;
+        Ok(Return(true))
+    }
+
     async fn describe_regions(
         &self,
         call: Ec2Call<DescribeRegionsInput>,
@@ -746,5 +797,7 @@ mod test_support;
 mod tests;
 #[cfg(test)]
 mod tests_groups;
+#[cfg(test)]
+mod tests_images;
 #[cfg(test)]
 mod tests_volumes;

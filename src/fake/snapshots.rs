@@ -106,23 +106,43 @@ pub(crate) fn create(
             format!("Volume '{}' is in the 'creating' state.", input.volume_id),
         ));
     }
-    let mut snapshot_tags = Tags::new();
-    for specification in &input.tag_specifications {
-        if specification.resource_type != "snapshot" {
-            return Err(Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                format!(
-                    "'{}' is not a valid taggable resource type for this operation.",
-                    specification.resource_type
-                ),
-            ));
-        }
-        tags::apply(&mut snapshot_tags, &specification.tags)?;
-    }
-    let (volume_size, encrypted, kms_key_id) =
-        (volume.size, volume.encrypted, volume.kms_key_id.clone());
+    let snapshot_tags = tags::specified(&input.tag_specifications, &["snapshot"], "snapshot")?;
+    let new = NewSnapshot {
+        volume_id: input.volume_id.clone(),
+        volume_size: volume.size,
+        description: input.description.clone().unwrap_or_default(),
+        encrypted: volume.encrypted,
+        kms_key_id: volume.kms_key_id.clone(),
+        tags: snapshot_tags,
+    };
 
     // Change.
+    let snapshot_id = insert(region, scope, new, moment.now);
+    let record = &region.snapshots[&snapshot_id];
+    Ok(Snapshot {
+        state: SnapshotState::Pending,
+        progress: 0,
+        ..render(record, moment)
+    })
+}
+
+/// What a new snapshot is taken of.
+pub(crate) struct NewSnapshot {
+    pub(crate) volume_id: String,
+    pub(crate) volume_size: i32,
+    pub(crate) description: String,
+    pub(crate) encrypted: bool,
+    pub(crate) kms_key_id: Option<String>,
+    pub(crate) tags: Tags,
+}
+
+/// Adds a snapshot to the project, started at `now`, and returns its id.
+pub(crate) fn insert(
+    region: &mut RegionState,
+    scope: &Scope,
+    new: NewSnapshot,
+    now: OffsetDateTime,
+) -> String {
     let mut snapshot_id = ids::random_id("snap-");
     while region.snapshots.contains_key(&snapshot_id) {
         snapshot_id = ids::random_id("snap-");
@@ -135,21 +155,25 @@ pub(crate) fn create(
         project_id: scope.project.clone(),
         owner_id: scope.account.clone(),
         seq,
-        volume_id: input.volume_id.clone(),
-        volume_size,
-        description: input.description.clone().unwrap_or_default(),
-        encrypted,
-        kms_key_id,
-        tags: snapshot_tags,
-        start_time: moment.now,
+        volume_id: new.volume_id,
+        volume_size: new.volume_size,
+        description: new.description,
+        encrypted: new.encrypted,
+        kms_key_id: new.kms_key_id,
+        tags: new.tags,
+        start_time: now,
     };
-    let answer = Snapshot {
-        state: SnapshotState::Pending,
-        progress: 0,
-        ..render(&record, moment)
-    };
-    region.snapshots.insert(snapshot_id, record);
-    Ok(answer)
+    region.snapshots.insert(snapshot_id.clone(), record);
+    snapshot_id
+}
+
+/// Removes the project's snapshot `snapshot_id`.
+pub(crate) fn remove(region: &mut RegionState, scope: &Scope, snapshot_id: &str) {
+    if let Some(record) = region.snapshots.remove(snapshot_id)
+        && let Some(storage) = region.storage.get_mut(&scope.project)
+    {
+        storage.snapshot_order.remove(&record.seq);
+    }
 }
 
 /// `DeleteSnapshot`: refused while one of the account's images uses the snapshot.
@@ -159,17 +183,9 @@ pub(crate) fn delete(
     input: &DeleteSnapshotInput,
 ) -> Result<(), Ec2Error> {
     let mut state = cloud.write();
-    let region = state
-        .regions
-        .get_mut(&scope.region)
-        .ok_or_else(Ec2Error::internal)?;
-    let record =
-        owned(region, scope, &input.snapshot_id).ok_or_else(|| not_found(&input.snapshot_id))?;
-    let user = region.images.values().find(|image| {
-        image.owner_id == scope.account
-            && image.snapshot_id.as_deref() == Some(input.snapshot_id.as_str())
-    });
-    if let Some(image) = user {
+    let region = state.region_mut(&scope.region)?;
+    owned(region, scope, &input.snapshot_id).ok_or_else(|| not_found(&input.snapshot_id))?;
+    if let Some(image) = super::images::snapshot_user(region, &scope.account, &input.snapshot_id) {
         return Err(Ec2Error::new(
             ErrorCode::InvalidSnapshotInUse,
             format!(
@@ -178,11 +194,7 @@ pub(crate) fn delete(
             ),
         ));
     }
-    let seq = record.seq;
-    region.snapshots.remove(&input.snapshot_id);
-    if let Some(storage) = region.storage.get_mut(&scope.project) {
-        storage.snapshot_order.remove(&seq);
-    }
+    remove(region, scope, &input.snapshot_id);
     Ok(())
 }
 

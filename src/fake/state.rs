@@ -11,6 +11,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::ec2::model::{Instance, InstanceStateName, Shared, Text};
 
+pub(crate) use super::images::{DeviceMapping, LaunchGrant};
 pub(crate) use super::snapshots::SnapshotRecord;
 pub(crate) use super::volumes::{ProjectStorage, VolumeRecord};
 
@@ -23,6 +24,19 @@ pub(crate) struct State {
     pub(crate) next_launch_seq: u64,
 }
 
+impl State {
+    /// The resources of `region`, to change; a region the cloud does not hold is an
+    /// internal error (scopes only name served regions).
+    pub(crate) fn region_mut(
+        &mut self,
+        region: &str,
+    ) -> Result<&mut RegionState, crate::ec2::error::Ec2Error> {
+        self.regions
+            .get_mut(region)
+            .ok_or_else(crate::ec2::error::Ec2Error::internal)
+    }
+}
+
 /// One region's resources.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct RegionState {
@@ -30,8 +44,11 @@ pub(crate) struct RegionState {
     pub(crate) instances: Instances,
     /// Per project.
     pub(crate) projects: HashMap<String, ProjectRegion>,
-    /// The public catalog and the projects' own images, by id.
+    /// The public catalog and the accounts' own images, by id.
     pub(crate) images: BTreeMap<String, ImageRecord>,
+    /// The `order` of the next image made in the region.
+    #[serde(default)]
+    pub(crate) next_image_order: u64,
     /// Every volume of every project, by id.
     #[serde(default)]
     pub(crate) volumes: HashMap<String, VolumeRecord>,
@@ -325,10 +342,11 @@ pub(crate) struct KeyPairRecord {
     pub(crate) tags: Tags,
 }
 
-/// An image: a catalog one (public) or a project's own.
+/// An image: a catalog one (public) or an account's own.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ImageRecord {
-    /// Where DescribeImages lists it: catalog images first, in catalog order.
+    /// Where DescribeImages lists it: catalog images first, in catalog order, then the
+    /// accounts' images in the order they were made.
     pub(crate) order: u64,
     pub(crate) image_id: String,
     pub(crate) owner_id: String,
@@ -337,15 +355,49 @@ pub(crate) struct ImageRecord {
     pub(crate) description: String,
     pub(crate) location: String,
     pub(crate) creation_date: String,
+    /// Whether the group `all` may launch it.
     pub(crate) public: bool,
     pub(crate) image_type: String,
     pub(crate) kernel_id: Option<String>,
     pub(crate) ramdisk_id: Option<String>,
+    /// The root volume's snapshot, for an EBS-backed image.
     pub(crate) snapshot_id: Option<String>,
     pub(crate) volume_size: i64,
     pub(crate) ena_support: bool,
     pub(crate) traits: ImageTraits,
     pub(crate) tags: Tags,
+    /// `ebs` or `instance-store`.
+    #[serde(default = "default_root_device_type")]
+    pub(crate) root_device_type: String,
+    /// The root volume's type, for an EBS-backed image.
+    #[serde(default = "default_root_volume_type")]
+    pub(crate) root_volume_type: String,
+    /// The block device mappings besides the root device's, in the order given.
+    #[serde(default)]
+    pub(crate) other_mappings: Vec<DeviceMapping>,
+    /// Who besides the owner may launch it, in the order granted; a group `all` here
+    /// goes with `public`.
+    #[serde(default)]
+    pub(crate) launch_permissions: Vec<LaunchGrant>,
+    /// The instance CreateImage made it from.
+    #[serde(default)]
+    pub(crate) source_instance_id: Option<String>,
+    #[serde(default)]
+    pub(crate) sriov_net_support: Option<String>,
+    #[serde(default)]
+    pub(crate) imds_support: Option<String>,
+    /// Deregistered images stay as records: DescribeImages returns nothing for their
+    /// ids, and DeregisterImage answers `InvalidAMIID.Unavailable`.
+    #[serde(default)]
+    pub(crate) deregistered: bool,
+}
+
+fn default_root_device_type() -> String {
+    "ebs".into()
+}
+
+fn default_root_volume_type() -> String {
+    "gp3".into()
 }
 
 /// Timestamps as Unix nanoseconds.

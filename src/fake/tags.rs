@@ -4,6 +4,7 @@
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
     CreateTagsInput, DeleteTagsInput, DescribeTagsInput, DescribeTagsOutput, Tag, TagDescription,
+    TagSpecification,
 };
 
 use super::state::{RegionState, Tags};
@@ -34,6 +35,31 @@ pub(crate) fn apply(existing: &mut Tags, tags: &[Tag]) -> Result<(), Ec2Error> {
         existing.insert(tag.key.clone(), tag.value.clone());
     }
     Ok(())
+}
+
+/// The tags that `specifications` give resources of `resource_type`, when every
+/// specification names one of the `allowed` resource types.
+pub(crate) fn specified(
+    specifications: &[TagSpecification],
+    allowed: &[&str],
+    resource_type: &str,
+) -> Result<Tags, Ec2Error> {
+    let mut specified = Tags::new();
+    for specification in specifications {
+        if !allowed.contains(&specification.resource_type.as_str()) {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidParameterValue,
+                format!(
+                    "'{}' is not a valid taggable resource type for this operation.",
+                    specification.resource_type
+                ),
+            ));
+        }
+        if specification.resource_type == resource_type {
+            apply(&mut specified, &specification.tags)?;
+        }
+    }
+    Ok(specified)
 }
 
 fn check(tag: &Tag) -> Result<(), Ec2Error> {
@@ -78,7 +104,7 @@ fn not_found(resource_id: &str) -> Ec2Error {
         super::volumes::not_found(resource_id)
     } else if resource_id.starts_with("snap-") {
         super::snapshots::not_found(resource_id)
-    } else if resource_id.starts_with("ami-") {
+    } else if super::images::is_image_id(resource_id) {
         super::images::not_found(&[resource_id])
     } else if resource_id.starts_with("key-") {
         Ec2Error::new(
@@ -128,11 +154,9 @@ fn tags_of<'a>(
             .get_mut(resource_id)
             .filter(|snapshot| snapshot.project_id == scope.project)
             .map(|snapshot| &mut snapshot.tags)
-    } else if resource_id.starts_with("ami-") {
-        region
-            .images
-            .get_mut(resource_id)
-            .filter(|image| image.owner_id == scope.account)
+    } else if super::images::is_image_id(resource_id) {
+        super::images::owned_mut(region, scope, resource_id)
+            .ok()
             .map(|image| &mut image.tags)
     } else if resource_id.starts_with("key-") {
         region
@@ -281,7 +305,7 @@ pub(crate) fn describe(
         }
     }
     for image in region.images.values() {
-        if image.owner_id == scope.account && !image.tags.is_empty() {
+        if image.owner_id == scope.account && !image.deregistered && !image.tags.is_empty() {
             resources.push((&image.image_id, "image", &image.tags));
         }
     }

@@ -7,8 +7,8 @@ use time::macros::datetime;
 
 use super::FakeCloud;
 use crate::core::{Context, ManualClock};
-use crate::ec2::controller::Ec2Call;
-use crate::ec2::model::{Filter, Tag};
+use crate::ec2::controller::{CloudController, Ec2Call};
+use crate::ec2::model::{DescribeImagesInput, Filter, Tag};
 
 pub(super) const START: time::OffsetDateTime = datetime!(2026-03-04 05:06:07 UTC);
 
@@ -63,4 +63,16 @@ pub(super) fn tag(key: &str, value: &str) -> Tag {
         key: key.to_owned().into(),
         value: value.to_owned().into(),
     }
+}
+
+/// The id of the catalog's x86_64 Amazon Linux in us-east-1.
+pub(super) async fn catalog_image(cloud: &FakeCloud) -> String {
+    let images = cloud
+        .describe_images(call(DescribeImagesInput {
+            filters: vec![filter("name", &["al2023-ami-*-x86_64"])],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    images.images[0].image_id.clone()
 }

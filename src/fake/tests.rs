@@ -7,20 +7,9 @@ use super::*;
 use crate::core::Context;
 use crate::ec2::model::Filter;
 
-async fn image_id(cloud: &FakeCloud) -> String {
-    let images = cloud
-        .describe_images(call(DescribeImagesInput {
-            filters: vec![filter("name", &["al2023-ami-*-x86_64"])],
-            ..Default::default()
-        }))
-        .await
-        .unwrap();
-    images.images[0].image_id.clone()
-}
-
 async fn launch_input(cloud: &FakeCloud, count: i64) -> RunInstancesInput {
     RunInstancesInput {
-        image_id: Some(image_id(cloud).await),
+        image_id: Some(catalog_image(cloud).await),
         min_count: count,
         max_count: count,
         instance_type: Some("t2.micro".into()),

@@ -66,15 +66,8 @@ async fn volume_ids_where(cloud: &FakeCloud, filters: Vec<Filter>) -> Vec<String
 /// Launches one `t2.micro` of the catalog's Amazon Linux (root device `/dev/xvda`) in
 /// `zone`.
 async fn launch_in_zone(cloud: &FakeCloud, zone: &str) -> String {
-    let images = cloud
-        .describe_images(call(DescribeImagesInput {
-            filters: vec![filter("name", &["al2023-ami-*-x86_64"])],
-            ..Default::default()
-        }))
-        .await
-        .unwrap();
     let input = RunInstancesInput {
-        image_id: Some(images.images[0].image_id.clone()),
+        image_id: Some(catalog_image(cloud).await),
         min_count: 1,
         max_count: 1,
         instance_type: Some("t2.micro".into()),

@@ -3,7 +3,7 @@
 
 use super::{FromArgs, ProductCode, Return, Tag, TagSpecification};
 use crate::ec2::args::{Args, Filter, Node};
-use crate::ec2::error::Ec2Error;
+use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::xml::{ToXml, XmlWriter};
 
 /// The EBS part of a block device mapping.
@@ -190,6 +190,8 @@ pub struct Image {
     pub imds_support: Option<String>,
     /// When the image is deprecated, `YYYY-MM-DDTHH:MM:SS.000Z`.
     pub deprecation_time: Option<String>,
+    /// The instance `CreateImage` made the image from.
+    pub source_instance_id: Option<String>,
 }
 
 impl ToXml for Image {
@@ -222,6 +224,7 @@ impl ToXml for Image {
         writer.field("bootMode", &self.boot_mode);
         writer.field("imdsSupport", &self.imds_support);
         writer.field("deprecationTime", &self.deprecation_time);
+        writer.field("sourceInstanceId", &self.source_instance_id);
     }
 }
 
@@ -426,12 +429,17 @@ impl ImageAttributeName {
         }
     }
 
-    /// The attribute named `name`; an unknown one is `InvalidParameterValue`.
+    /// The attribute named `name`; an unknown one is `InvalidRequest`, as AWS answers it.
     pub fn from_wire(name: &str) -> Result<Self, Ec2Error> {
         Self::ALL
             .into_iter()
             .find(|attribute| attribute.as_str() == name)
-            .ok_or_else(|| Ec2Error::invalid_value("attribute", name, "Unknown attribute."))
+            .ok_or_else(|| {
+                Ec2Error::new(
+                    ErrorCode::InvalidRequest,
+                    "The request received was invalid.",
+                )
+            })
     }
 }
 
@@ -455,19 +463,26 @@ impl FromArgs for DescribeImageAttributeInput {
     }
 }
 
-/// Who may launch an image: a group (`all`) or an account.
+/// Who may launch an image: a group (`all`), an account, an organization or an
+/// organizational unit.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LaunchPermission {
     /// `all` for a public image.
     pub group: Option<String>,
     /// An account id.
     pub user_id: Option<String>,
+    /// An organization's ARN.
+    pub organization_arn: Option<String>,
+    /// An organizational unit's ARN.
+    pub organizational_unit_arn: Option<String>,
 }
 
 impl ToXml for LaunchPermission {
     fn write_xml(&self, writer: &mut XmlWriter) {
         writer.field("group", &self.group);
         writer.field("userId", &self.user_id);
+        writer.field("organizationArn", &self.organization_arn);
+        writer.field("organizationalUnitArn", &self.organizational_unit_arn);
     }
 }
 
@@ -478,6 +493,8 @@ impl LaunchPermission {
             .map(|item| LaunchPermission {
                 group: item.string("Group"),
                 user_id: item.string("UserId"),
+                organization_arn: item.string("OrganizationArn"),
+                organizational_unit_arn: item.string("OrganizationalUnitArn"),
             })
             .collect()
     }
@@ -568,6 +585,10 @@ pub struct ModifyImageAttributeInput {
     pub user_ids: Vec<String>,
     /// `UserGroup.N`.
     pub user_groups: Vec<String>,
+    /// `OrganizationArn.N`.
+    pub organization_arns: Vec<String>,
+    /// `OrganizationalUnitArn.N`.
+    pub organizational_unit_arns: Vec<String>,
     /// `ProductCode.N`.
     pub product_codes: Vec<String>,
 }
@@ -585,6 +606,8 @@ impl FromArgs for ModifyImageAttributeInput {
             operation_type: args.string("OperationType"),
             user_ids: args.strings("UserId"),
             user_groups: args.strings("UserGroup"),
+            organization_arns: args.strings("OrganizationArn"),
+            organizational_unit_arns: args.strings("OrganizationalUnitArn"),
             product_codes: args.strings("ProductCode"),
         })
     }
@@ -764,7 +787,7 @@ mod tests {
             image_id: "ami-1".into(),
             value: ImageAttributeValue::LaunchPermission(vec![LaunchPermission {
                 group: Some("all".into()),
-                user_id: None,
+                ..Default::default()
             }]),
         };
         assert_eq!(
@@ -775,14 +798,11 @@ mod tests {
     }
 
     #[test]
-    fn unknown_image_attribute_is_invalid_parameter_value() {
+    fn unknown_image_attribute_is_invalid_request() {
         let args = Args::from_pairs([("ImageId", "ami-1"), ("Attribute", "color")]);
-        assert_eq!(
-            DescribeImageAttributeInput::from_args(&args)
-                .unwrap_err()
-                .message(),
-            "Value (color) for parameter attribute is invalid. Unknown attribute."
-        );
+        let error = DescribeImageAttributeInput::from_args(&args).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidRequest);
+        assert_eq!(error.message(), "The request received was invalid.");
     }
 
     #[test]
@@ -798,14 +818,14 @@ mod tests {
             input.launch_permission_add,
             [LaunchPermission {
                 group: Some("all".into()),
-                user_id: None
+                ..Default::default()
             }]
         );
         assert_eq!(
             input.launch_permission_remove,
             [LaunchPermission {
-                group: None,
-                user_id: Some("123456789012".into())
+                user_id: Some("123456789012".into()),
+                ..Default::default()
             }]
         );
         assert_eq!(input.description.as_deref(), Some("new"));
