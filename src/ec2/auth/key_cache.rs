@@ -97,7 +97,7 @@ mod tests {
     fn a_key_is_derived_once_per_secret_and_scope() {
         let cache = SigningKeyCache::default();
         let derived = Cell::new(0);
-        let mut get = |access_key: &str, secret: &[u8], date: &str, byte: u8| {
+        let get = |access_key: &str, secret: &[u8], date: &str, byte: u8| {
             let scope = [date, "us-east-1", "ec2"];
             *cache.get(access_key, secret, scope, || {
                 derived.set(derived.get() + 1);
