@@ -1,6 +1,6 @@
 //! The whole EC2 chain in process, SigV4 verification included: DescribeInstances over
-//! 100 instances, DescribeRegions (a small action), and a lookup by id with 10 and with
-//! 100,000 instances stored.
+//! 100 instances, DescribeRegions (a small action), and lookups by id (DescribeInstances,
+//! DescribeVolumes) with 10 and with 100,000 resources stored.
 
 use std::hint::black_box;
 
@@ -97,7 +97,42 @@ fn lookup_by_id(c: &mut Criterion) {
                 .iter(|| async { black_box(app.call(request.request()).await.expect("an answer")) })
         });
     }
+    for stored in [10usize, 100_000] {
+        let cloud = TestCloud::new();
+        let client = cloud.client();
+        let mut target = String::new();
+        for n in 0..stored {
+            let answer = runtime.block_on(client.call(
+                "CreateVolume",
+                &[("AvailabilityZone", "us-east-1a"), ("Size", "8")],
+            ));
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            if n == stored / 2 {
+                target = between(&answer.body, "<volumeId>", "</volumeId>").to_owned();
+            }
+        }
+        let app = cloud.app();
+        let request =
+            Template::new(client.signed_request("DescribeVolumes", &[("VolumeId.1", &target)]));
+        let check = runtime
+            .block_on(app.call(request.request()))
+            .expect("an answer");
+        assert_eq!(check.status(), 200);
+        let xml = String::from_utf8_lossy(check.body().as_bytes()).into_owned();
+        assert_eq!(xml.matches("<volumeId>").count(), 1, "{xml}");
+        group.bench_function(format!("describe_volume_one_of_{stored}"), |b| {
+            b.to_async(&runtime)
+                .iter(|| async { black_box(app.call(request.request()).await.expect("an answer")) })
+        });
+    }
     group.finish();
+}
+
+/// The text between the first `start` and the `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).expect("the start marker") + start.len();
+    let to = from + text[from..].find(end).expect("the end marker");
+    &text[from..to]
 }
 
 criterion_group!(benches, chain, lookup_by_id);
