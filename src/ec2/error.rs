@@ -73,6 +73,8 @@ error_codes! {
     InvalidParameterValue = "InvalidParameterValue", 400;
     /// Parameters that cannot be used together were given.
     InvalidParameterCombination = "InvalidParameterCombination", 400;
+    /// A parameter needs another one that was not given.
+    InvalidParameterDependency = "InvalidParameterDependency", 400;
     /// A parameter is not valid for this request.
     InvalidParameter = "InvalidParameter", 400;
     /// A filter name or value is not valid.
@@ -177,6 +179,8 @@ error_codes! {
     InvalidNetworkInterfaceIdNotFound = "InvalidNetworkInterfaceID.NotFound", 400;
     /// The resource id is not well formed.
     InvalidId = "InvalidID", 400;
+    /// A block device mapping cannot be honoured.
+    InvalidBlockDeviceMapping = "InvalidBlockDeviceMapping", 400;
     /// The zone names no zone of the region.
     InvalidZoneNotFound = "InvalidZone.NotFound", 400;
     /// The region is not one the server serves.
