@@ -425,17 +425,7 @@ impl RenderContext {
                 interface_type: Text::from("interface"),
             }]
         };
-        let state_reason = match view.state {
-            InstanceStateName::Pending => Some(StateReason {
-                code: Text::from("pending"),
-                message: Text::from("pending"),
-            }),
-            InstanceStateName::Running => None,
-            _ => Some(StateReason {
-                code: Text::from("Client.UserInitiatedShutdown"),
-                message: Text::from("Client.UserInitiatedShutdown: User initiated shutdown"),
-            }),
-        };
+        let state_reason = state_reason(view.state);
         let cpu = instance_type_info(&record.instance_type);
         Instance {
             instance_id: record.instance_id.clone(),
@@ -558,6 +548,14 @@ impl RenderContext {
             "instance-state-name" => vec![Text::from(view.state.as_str())],
             "instance-state-code" => vec![view.state.code().to_string().into()],
             "instance-type" => one(&record.instance_type),
+            "state-reason-code" => state_reason(view.state)
+                .map(|r| r.code)
+                .into_iter()
+                .collect(),
+            "state-reason-message" => state_reason(view.state)
+                .map(|r| r.message)
+                .into_iter()
+                .collect(),
             "key-name" => record.key_name.iter().cloned().collect(),
             "availability-zone" => one(&network.availability_zone),
             "image-id" => one(&record.image_id),
@@ -623,7 +621,24 @@ impl RenderContext {
     }
 }
 
+/// Why an instance is in `state`: none while it runs.
+fn state_reason(state: InstanceStateName) -> Option<StateReason> {
+    match state {
+        InstanceStateName::Pending => Some(StateReason {
+            code: Text::from("pending"),
+            message: Text::from("pending"),
+        }),
+        InstanceStateName::Running => None,
+        _ => Some(StateReason {
+            code: Text::from("Client.UserInitiatedShutdown"),
+            message: Text::from("Client.UserInitiatedShutdown: User initiated shutdown"),
+        }),
+    }
+}
+
 const INSTANCE_FILTERS: &[&str] = &[
+    "state-reason-code",
+    "state-reason-message",
     "instance-id",
     "instance-state-name",
     "instance-state-code",

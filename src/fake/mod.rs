@@ -746,8 +746,8 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_edges;
+#[cfg(test)]
 mod tests_groups;
 #[cfg(test)]
 mod tests_volumes;
-#[cfg(test)]
-mod tests_edges;

@@ -244,11 +244,86 @@ async fn console_output_begins_with_the_kernel_banner() {
         }))
         .await
         .unwrap();
-    let log = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, output.output)
-        .unwrap();
+    let log =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, output.output).unwrap();
     let first_line = log.split(|&b| b == b'\r').next().unwrap();
     assert_eq!(
         first_line,
         b"Linux version 6.1.0-cumulo (builder@cumulo) #1 SMP"
     );
+}
+
+#[tokio::test]
+async fn opt_in_regions_are_listed_as_not_opted_in_only_when_asked_for() {
+    let cloud = quick_cloud();
+    let describe = |input: DescribeRegionsInput| cloud.describe_regions(call(input));
+    let named = describe(DescribeRegionsInput {
+        region_names: vec!["ap-east-1".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        named.regions,
+        vec![RegionInfo {
+            region_name: "ap-east-1".into(),
+            region_endpoint: "ec2.ap-east-1.amazonaws.com".into(),
+            opt_in_status: "not-opted-in".into(),
+        }]
+    );
+    let enabled = describe(DescribeRegionsInput::default()).await.unwrap();
+    assert_eq!(enabled.regions.len(), regions::DEFAULT_REGIONS.len());
+    let all = describe(DescribeRegionsInput {
+        all_regions: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        all.regions.len(),
+        regions::DEFAULT_REGIONS.len() + regions::OPT_IN_REGIONS.len()
+    );
+    let unknown = describe(DescribeRegionsInput {
+        region_names: vec!["xx-nowhere-1".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(
+        unknown,
+        error(
+            ErrorCode::InvalidParameterValue,
+            "Invalid region: xx-nowhere-1"
+        )
+    );
+}
+
+#[tokio::test]
+async fn instances_filter_by_state_reason_code() {
+    let cloud = FakeCloud::builder().allow_unknown_images(true).build();
+    let (running, _) = root_volume(&cloud, unknown_image_launch()).await;
+    let (stopped, _) = root_volume(&cloud, unknown_image_launch()).await;
+    cloud
+        .stop_instances(call(StopInstancesInput {
+            instance_ids: vec![stopped.instance_id.to_string()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let code = "Client.UserInitiatedShutdown";
+    let found = cloud
+        .describe_instances(call(DescribeInstancesInput {
+            filters: vec![filter("state-reason-code", &[code])],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let ids: Vec<_> = found
+        .reservations
+        .iter()
+        .flat_map(|reservation| reservation.instances.iter())
+        .map(|instance| instance.instance_id.to_string())
+        .collect();
+    assert_eq!(ids, vec![stopped.instance_id.to_string()]);
+    assert_ne!(running.instance_id, stopped.instance_id);
 }

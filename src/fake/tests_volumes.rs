@@ -243,7 +243,7 @@ async fn create_volume_takes_the_zone_by_id() {
     let cloud = quick_cloud();
     let input = CreateVolumeInput {
         availability_zone: None,
-        availability_zone_id: Some("use1-az2".into()),
+        availability_zone_id: Some("use1-az1".into()),
         ..volume_input(10)
     };
     let volume = create_volume(&cloud, input).await.unwrap();
