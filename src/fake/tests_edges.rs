@@ -4,18 +4,6 @@
 use super::test_support::*;
 use super::*;
 
-fn error(code: ErrorCode, message: &str) -> Ec2Error {
-    Ec2Error::new(code, message.to_owned())
-}
-
-fn volume_input(size: i32) -> CreateVolumeInput {
-    CreateVolumeInput {
-        availability_zone: Some("us-east-1a".into()),
-        size: Some(size),
-        ..Default::default()
-    }
-}
-
 #[tokio::test]
 async fn a_kms_key_without_encryption_is_refused() {
     let cloud = quick_cloud();
