@@ -73,6 +73,8 @@ error_codes! {
     InvalidParameterValue = "InvalidParameterValue", 400;
     /// Parameters that cannot be used together were given.
     InvalidParameterCombination = "InvalidParameterCombination", 400;
+    /// A parameter needs another one that was not given.
+    InvalidParameterDependency = "InvalidParameterDependency", 400;
     /// A parameter is not valid for this request.
     InvalidParameter = "InvalidParameter", 400;
     /// A filter name or value is not valid.

@@ -434,17 +434,7 @@ impl RenderContext {
                 interface_type: Text::from("interface"),
             }]
         };
-        let state_reason = match view.state {
-            InstanceStateName::Pending => Some(StateReason {
-                code: Text::from("pending"),
-                message: Text::from("pending"),
-            }),
-            InstanceStateName::Running => None,
-            _ => Some(StateReason {
-                code: Text::from("Client.UserInitiatedShutdown"),
-                message: Text::from("Client.UserInitiatedShutdown: User initiated shutdown"),
-            }),
-        };
+        let state_reason = state_reason(view.state);
         let cpu = instance_type_info(&record.instance_type);
         Instance {
             instance_id: record.instance_id.clone(),
@@ -499,7 +489,7 @@ impl RenderContext {
                     volume_id: record.root_volume_id.clone(),
                     status: Text::from("attached"),
                     attach_time: Some(record.launch_time),
-                    delete_on_termination: true,
+                    delete_on_termination: record.root_delete_on_termination,
                 }]
             },
             virtualization_type: record.image.virtualization_type.clone(),
@@ -567,6 +557,14 @@ impl RenderContext {
             "instance-state-name" => vec![Text::from(view.state.as_str())],
             "instance-state-code" => vec![view.state.code().to_string().into()],
             "instance-type" => one(&record.instance_type),
+            "state-reason-code" => state_reason(view.state)
+                .map(|r| r.code)
+                .into_iter()
+                .collect(),
+            "state-reason-message" => state_reason(view.state)
+                .map(|r| r.message)
+                .into_iter()
+                .collect(),
             "key-name" => record.key_name.iter().cloned().collect(),
             "availability-zone" => one(&network.availability_zone),
             "image-id" => one(&record.image_id),
@@ -632,7 +630,24 @@ impl RenderContext {
     }
 }
 
+/// Why an instance is in `state`: none while it runs.
+fn state_reason(state: InstanceStateName) -> Option<StateReason> {
+    match state {
+        InstanceStateName::Pending => Some(StateReason {
+            code: Text::from("pending"),
+            message: Text::from("pending"),
+        }),
+        InstanceStateName::Running => None,
+        _ => Some(StateReason {
+            code: Text::from("Client.UserInitiatedShutdown"),
+            message: Text::from("Client.UserInitiatedShutdown: User initiated shutdown"),
+        }),
+    }
+}
+
 const INSTANCE_FILTERS: &[&str] = &[
+    "state-reason-code",
+    "state-reason-message",
     "instance-id",
     "instance-state-name",
     "instance-state-code",
@@ -796,7 +811,7 @@ fn plan_launch(
             image.ramdisk_id.clone().map(Text::from),
         ),
         None if cloud.allows_unknown_images() && ids::is_well_formed(&image_id, "ami-") => {
-            (ImageTraits::default(), None, None)
+            (ImageTraits::of_unknown_image(), None, None)
         }
         None => return Err(images::not_found(&[&image_id])),
     };
@@ -817,6 +832,35 @@ fn plan_launch(
                 type_info.architecture, traits.architecture
             ),
         ));
+    }
+
+    // Block device mappings: each names an EBS volume, an instance store or NoDevice;
+    // a new EBS volume needs its size or a snapshot, except at the root device, which
+    // the image's snapshot fills.
+    let image_size = image.map_or(8, |image| image.volume_size);
+    for mapping in &input.block_device_mappings {
+        let is_root = mapping.device_name.as_deref() == Some(traits.root_device_name.as_ref());
+        let Some(ebs) = &mapping.ebs else {
+            if mapping.virtual_name.is_none() && mapping.no_device.is_none() {
+                return Err(Ec2Error::missing_parameter("ebs"));
+            }
+            continue;
+        };
+        match ebs.volume_size {
+            None if ebs.snapshot_id.is_none() && !is_root => {
+                return Err(Ec2Error::missing_parameter("size or snapshotId"));
+            }
+            Some(size) if is_root && size < image_size => {
+                return Err(Ec2Error::new(
+                    ErrorCode::InvalidBlockDeviceMapping,
+                    format!(
+                        "Volume of size {size}GB is smaller than the image's root snapshot, \
+                         expect size >= {image_size}GB"
+                    ),
+                ));
+            }
+            _ => {}
+        }
     }
 
     // Key pair.
@@ -1168,6 +1212,12 @@ fn new_record(
         network_interface_id: ids::random_id("eni-").into(),
         attachment_id: ids::random_id("eni-attach-").into(),
         root_volume_id: ids::random_id("vol-").into(),
+        root_delete_on_termination: super::volumes::root_mapping(
+            input,
+            &launch.traits.root_device_name,
+        )
+        .and_then(|ebs| ebs.delete_on_termination)
+        .unwrap_or(true),
         group_ids: launch.group_ids.clone(),
         group_names: launch.group_names.clone(),
         elastic_ip: None,
@@ -1483,7 +1533,7 @@ pub(crate) fn change(
     Ok(changes)
 }
 
-/// `GetConsoleOutput`: a plausible boot log, base64.
+/// `GetConsoleOutput`: a plausible boot log (a kernel that prints no timestamps), base64.
 pub(crate) fn console_output(
     cloud: &FakeCloud,
     scope: &Scope,
@@ -1496,10 +1546,10 @@ pub(crate) fn console_output(
         owned(region, scope, &input.instance_id).ok_or_else(|| not_found(&[&input.instance_id]))?;
     let hostname = format!("ip-{}", dashed(record.private_ip));
     let log = format!(
-        "[    0.000000] Linux version 6.1.0-cumulo (builder@cumulo) #1 SMP\r\n\
-         [    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz root=LABEL=/ console=ttyS0\r\n\
-         [    0.000000] Hypervisor detected: Xen HVM\r\n\
-         [    1.204511] EXT4-fs (xvda1): mounted filesystem with ordered data mode\r\n\
+        "Linux version 6.1.0-cumulo (builder@cumulo) #1 SMP\r\n\
+         Command line: BOOT_IMAGE=/boot/vmlinuz root=LABEL=/ console=ttyS0\r\n\
+         Hypervisor detected: Xen HVM\r\n\
+         EXT4-fs (xvda1): mounted filesystem with ordered data mode\r\n\
          Cloud-init v. 23.4 running 'init-local' at {launch}. Up 3.12 seconds.\r\n\
          ci-info: +++++++++++++++++++++++Net device info+++++++++++++++++++++++\r\n\
          ci-info: | eth0 | True | {address} | 255.255.240.0 | {mac} |\r\n\

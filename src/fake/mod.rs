@@ -389,7 +389,8 @@ impl CloudController for FakeCloud {
         let scope = self.scope(&call)?;
         let output = instances::run(self, &scope, &call.input)?;
         let launched = output.reservation.instances.iter();
-        volumes::add_root_volumes(self, &scope, launched.map(|i| i.instance_id.as_ref()));
+        let launched = launched.map(|i| i.instance_id.as_ref());
+        volumes::add_root_volumes(self, &scope, launched, &call.input);
         Ok(output)
     }
 
@@ -795,6 +796,8 @@ impl CloudController for FakeCloud {
 mod test_support;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_edges;
 #[cfg(test)]
 mod tests_groups;
 #[cfg(test)]

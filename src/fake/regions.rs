@@ -36,6 +36,28 @@ pub const DEFAULT_REGIONS: &[&str] = &[
     "sa-east-1",
 ];
 
+/// The commercial AWS regions an account must opt in to. The fake's account has opted in
+/// to none of them: DescribeRegions shows them as `not-opted-in` when asked for all
+/// regions or for them by name, and they are not served.
+pub const OPT_IN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+];
+
 /// The zone letters of every region.
 pub(crate) const ZONE_LETTERS: [char; 3] = ['a', 'b', 'c'];
 
@@ -55,6 +77,7 @@ pub(crate) fn short_name(region: &str) -> String {
             "north" => "n",
             "south" => "s",
             "central" => "c",
+            "gov" => "g",
             "northeast" => "ne",
             "northwest" => "nw",
             "southeast" => "se",
@@ -71,9 +94,15 @@ pub(crate) fn zone_name(region: &str, index: usize) -> String {
     format!("{region}{}", ZONE_LETTERS[index])
 }
 
-/// The zone's id: `use1-az1`.
+/// The zone's id: `use1-az1`. In us-east-1 the names map to ids as they do for many
+/// accounts there (`us-east-1a` is `use1-az6`); elsewhere by position.
 pub(crate) fn zone_id(region: &str, index: usize) -> String {
-    format!("{}-az{}", short_name(region), index + 1)
+    const US_EAST_1: [usize; 3] = [6, 1, 2];
+    let number = match region {
+        "us-east-1" => US_EAST_1[index],
+        _ => index + 1,
+    };
+    format!("{}-az{number}", short_name(region))
 }
 
 /// The index of the zone named `name` in `region`.
@@ -161,17 +190,31 @@ pub(crate) fn describe_regions(
         &["region-name", "endpoint", "opt-in-status"],
         false,
     )?;
+    let served = |name: &str| regions.iter().any(|region| region.region_name == *name);
     for name in &input.region_names {
-        if !regions.iter().any(|region| region.region_name == *name) {
+        if !served(name) && !OPT_IN_REGIONS.contains(&name.as_str()) {
             return Err(Ec2Error::new(
                 ErrorCode::InvalidParameterValue,
                 format!("Invalid region: {name}"),
             ));
         }
     }
-    let mut selected = Vec::with_capacity(regions.len());
+    let disabled: Vec<Shared<RegionInfo>> = OPT_IN_REGIONS
+        .iter()
+        .filter(|name| !served(name))
+        .filter(|name| input.all_regions || input.region_names.iter().any(|n| n == *name))
+        .map(|name| {
+            Shared::new(RegionInfo {
+                region_name: Text::from(*name),
+                region_endpoint: format!("ec2.{name}.amazonaws.com").into(),
+                opt_in_status: Text::from_static("not-opted-in"),
+            })
+        })
+        .collect();
+    let mut selected = Vec::with_capacity(regions.len() + disabled.len());
     let matching = regions
         .iter()
+        .chain(&disabled)
         .filter(|region| {
             input.region_names.is_empty()
                 || input
@@ -324,7 +367,10 @@ mod tests {
 
     #[test]
     fn zone_ids_use_the_regions_short_form() {
-        assert_eq!(zone_id("us-east-1", 0), "use1-az1");
+        assert_eq!(zone_id("us-east-1", 0), "use1-az6");
+        assert_eq!(zone_id("us-east-1", 1), "use1-az1");
+        assert_eq!(zone_id("us-east-1", 2), "use1-az2");
+        assert_eq!(zone_id("us-gov-west-1", 0), "usgw1-az1");
         assert_eq!(zone_id("ap-southeast-2", 2), "apse2-az3");
         assert_eq!(zone_id("eu-central-1", 1), "euc1-az2");
     }

@@ -400,6 +400,9 @@ pub(crate) fn create(
     input: &CreateSecurityGroupInput,
 ) -> Result<CreateSecurityGroupOutput, Ec2Error> {
     let network = scope.network();
+    if input.description.is_empty() {
+        return Err(Ec2Error::missing_parameter("GroupDescription"));
+    }
     if input.group_name.starts_with("sg-") {
         return Err(Ec2Error::invalid_value(
             "GroupName",
@@ -456,6 +459,10 @@ pub(crate) fn create(
         tags: tags.clone(),
     });
     Ok(CreateSecurityGroupOutput {
+        security_group_arn: format!(
+            "arn:aws:ec2:{}:{}:security-group/{group_id}",
+            scope.region, scope.account
+        ),
         group_id,
         tags: tag_list(&tags),
     })

@@ -146,6 +146,10 @@ pub(crate) struct InstanceRecord {
     pub(crate) network_interface_id: Text,
     pub(crate) attachment_id: Text,
     pub(crate) root_volume_id: Text,
+    /// Whether the root volume goes when the instance terminates (RunInstances' mapping
+    /// of the root device may keep it).
+    #[serde(default = "yes")]
+    pub(crate) root_delete_on_termination: bool,
     pub(crate) group_ids: Vec<Text>,
     /// The names of `group_ids`, in the same order (`default` when missing).
     #[serde(default)]
@@ -299,6 +303,18 @@ impl Default for ImageTraits {
     }
 }
 
+impl ImageTraits {
+    /// What an instance of a well-formed image id the fake does not know takes (see
+    /// `allow_unknown_images`): the defaults, with the root device `/dev/sda1` that most
+    /// images other than Amazon Linux name.
+    pub(crate) fn of_unknown_image() -> Self {
+        ImageTraits {
+            root_device_name: "/dev/sda1".into(),
+            ..ImageTraits::default()
+        }
+    }
+}
+
 impl InstanceRecord {
     /// The state at `now`: a transient state settles once `delay` has passed.
     pub(crate) fn state_at(&self, now: OffsetDateTime, delay: Duration) -> InstanceStateName {
@@ -444,4 +460,9 @@ mod state_name {
         .find(|state| state.as_str() == name)
         .ok_or_else(|| serde::de::Error::custom(format!("unknown instance state {name}")))
     }
+}
+
+/// The default of flags that are on unless turned off.
+fn yes() -> bool {
+    true
 }

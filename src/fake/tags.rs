@@ -93,9 +93,18 @@ fn check(tag: &Tag) -> Result<(), Ec2Error> {
     Ok(())
 }
 
-/// The error AWS answers for a resource id the project cannot tag.
+/// The error AWS answers for a resource id the project cannot tag: `InvalidID` for one
+/// that is not well formed, else the resource's own not-found code.
 fn not_found(resource_id: &str) -> Ec2Error {
-    if resource_id.starts_with("i-") {
+    let prefix = resource_id
+        .find('-')
+        .map_or(resource_id, |dash| &resource_id[..=dash]);
+    if !super::ids::is_well_formed(resource_id, prefix) {
+        Ec2Error::new(
+            ErrorCode::InvalidId,
+            format!("The ID '{resource_id}' is not valid"),
+        )
+    } else if resource_id.starts_with("i-") {
         Ec2Error::new(
             ErrorCode::InvalidInstanceIdNotFound,
             format!("The instance ID '{resource_id}' does not exist"),

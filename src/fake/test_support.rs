@@ -8,7 +8,8 @@ use time::macros::datetime;
 use super::FakeCloud;
 use crate::core::{Context, ManualClock};
 use crate::ec2::controller::{CloudController, Ec2Call};
-use crate::ec2::model::{DescribeImagesInput, Filter, Tag};
+use crate::ec2::error::{Ec2Error, ErrorCode};
+use crate::ec2::model::{CreateVolumeInput, DescribeImagesInput, Filter, Tag};
 
 pub(super) const START: time::OffsetDateTime = datetime!(2026-03-04 05:06:07 UTC);
 
@@ -75,4 +76,18 @@ pub(super) async fn catalog_image(cloud: &FakeCloud) -> String {
         .await
         .unwrap();
     images.images[0].image_id.clone()
+}
+
+/// The error with `code` and `message`, to compare refusals with.
+pub(super) fn error(code: ErrorCode, message: &str) -> Ec2Error {
+    Ec2Error::new(code, message.to_owned())
+}
+
+/// CreateVolume of a `size` GiB volume in us-east-1a.
+pub(super) fn volume_input(size: i32) -> CreateVolumeInput {
+    CreateVolumeInput {
+        availability_zone: Some("us-east-1a".into()),
+        size: Some(size),
+        ..Default::default()
+    }
 }

@@ -9,18 +9,6 @@ fn only(id: &str) -> Vec<String> {
     vec![id.to_owned()]
 }
 
-fn error(code: ErrorCode, message: &str) -> Ec2Error {
-    Ec2Error::new(code, message.to_owned())
-}
-
-fn volume_input(size: i32) -> CreateVolumeInput {
-    CreateVolumeInput {
-        availability_zone: Some("us-east-1a".into()),
-        size: Some(size),
-        ..Default::default()
-    }
-}
-
 async fn create_volume(cloud: &FakeCloud, input: CreateVolumeInput) -> Result<Volume, Ec2Error> {
     cloud.create_volume(call(input)).await
 }
@@ -236,7 +224,7 @@ async fn create_volume_takes_the_zone_by_id() {
     let cloud = quick_cloud();
     let input = CreateVolumeInput {
         availability_zone: None,
-        availability_zone_id: Some("use1-az2".into()),
+        availability_zone_id: Some("use1-az1".into()),
         ..volume_input(10)
     };
     let volume = create_volume(&cloud, input).await.unwrap();

@@ -283,14 +283,35 @@ pub(crate) fn view<'a>(
     }
 }
 
+/// The EBS part of `launch`'s mapping of the root device, if it maps it.
+pub(crate) fn root_mapping<'a>(
+    launch: &'a RunInstancesInput,
+    root_device: &str,
+) -> Option<&'a EbsBlockDevice> {
+    launch
+        .block_device_mappings
+        .iter()
+        .filter(|mapping| mapping.device_name.as_deref() == Some(root_device))
+        .find_map(|mapping| mapping.ebs.as_ref())
+}
+
 /// Adds the root volume of each of `instance_ids` that has none yet: attached at the
-/// image's root device from launch, deleted on termination, sized and typed as the
-/// image's block device mapping says.
+/// image's root device from launch, sized and typed as the image's block device mapping
+/// says, deleted on termination, unless `launch`'s mapping of the root device sets its
+/// size or DeleteOnTermination; tagged with `launch`'s `volume` tags.
 pub(crate) fn add_root_volumes<'a>(
     cloud: &FakeCloud,
     scope: &Scope,
     instance_ids: impl IntoIterator<Item = &'a str>,
+    launch: &RunInstancesInput,
 ) {
+    let mut volume_tags = Tags::new();
+    for specification in &launch.tag_specifications {
+        if specification.resource_type == "volume" {
+            // RunInstances checked these tags before launching.
+            let _ = tags::apply(&mut volume_tags, &specification.tags);
+        }
+    }
     let mut state = cloud.write();
     let Some(region) = state.regions.get_mut(&scope.region) else {
         return;
@@ -304,11 +325,17 @@ pub(crate) fn add_root_volumes<'a>(
             continue;
         }
         let image = region.images.get(instance.image_id.as_ref());
+        let root_device = instance.image.root_device_name.as_ref();
+        let root_mapping = root_mapping(launch, root_device);
+        let image_size = image.map_or(8, |image| image.volume_size);
         let mut record = VolumeRecord {
             volume_id: volume_id.clone(),
             project_id: instance.project_id.clone(),
             seq: 0,
-            size: image.map_or(8, |image| image.volume_size as i32),
+            size: root_mapping
+                .and_then(|ebs| ebs.volume_size)
+                .unwrap_or(image_size)
+                .clamp(1, 65536) as i32,
             snapshot_id: image.and_then(|image| image.snapshot_id.clone()),
             zone_index: instance.zone_index,
             availability_zone: instance.network.availability_zone.to_string(),
@@ -318,12 +345,12 @@ pub(crate) fn add_root_volumes<'a>(
             encrypted: false,
             kms_key_id: None,
             multi_attach_enabled: false,
-            tags: Tags::new(),
+            tags: volume_tags.clone(),
             create_time: instance.launch_time,
             attachment: Some(AttachmentRecord {
                 instance_id: instance_id.to_owned(),
-                device: instance.image.root_device_name.to_string(),
-                delete_on_termination: true,
+                device: root_device.to_owned(),
+                delete_on_termination: instance.root_delete_on_termination,
                 attach_time: instance.launch_time,
                 detaching: false,
                 changed_at: instance.launch_time,
@@ -468,8 +495,18 @@ fn plan_volume(
         (None, None) => return Err(Ec2Error::missing_parameter("size")),
     };
 
-    // Type, size limits and performance.
+    // Type, size limits and performance. Multi-Attach exists only for Provisioned IOPS
+    // volumes, whatever else the type is.
     let type_name = input.volume_type.as_deref().unwrap_or(DEFAULT_VOLUME_TYPE);
+    if input.multi_attach_enabled && !matches!(type_name, "io1" | "io2") {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterDependency,
+            format!(
+                "The parameter MultiAttachEnabled is supported only for io1 and io2 volumes, \
+                 not {type_name} volumes."
+            ),
+        ));
+    }
     let kind = VOLUME_KINDS
         .iter()
         .find(|kind| kind.name == type_name)
@@ -557,8 +594,14 @@ fn plan_volume(
         }
     };
 
-    // Encryption follows the snapshot's.
+    // Encryption follows the snapshot's; a key is only taken for an encrypted volume.
     let encrypted = input.encrypted.unwrap_or(false) || snapshot.is_some_and(|s| s.encrypted);
+    if input.kms_key_id.is_some() && !encrypted {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidParameterDependency,
+            "The parameter KmsKeyId requires the parameter Encrypted to be set.",
+        ));
+    }
     let kms_key_id = if encrypted {
         input
             .kms_key_id

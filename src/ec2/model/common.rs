@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::FromArgs;
 use crate::ec2::args::{Args, Node};
-use crate::ec2::error::Ec2Error;
+use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::xml::{ToXml, XmlWriter};
 
 pub use crate::ec2::args::Filter;
@@ -320,9 +320,16 @@ impl TagSpecification {
                 let resource_type = item
                     .required("ResourceType")
                     .map_err(|_| Ec2Error::missing_parameter("TagSpecification.N.ResourceType"))?;
+                let tags = Tag::list_from(item, "Tag");
+                if tags.is_empty() {
+                    return Err(Ec2Error::new(
+                        ErrorCode::InvalidParameterValue,
+                        "Tag specification must have at least one tag",
+                    ));
+                }
                 Ok(TagSpecification {
                     resource_type: resource_type.to_owned(),
-                    tags: Tag::list_from(item, "Tag"),
+                    tags,
                 })
             })
             .collect()
@@ -358,6 +365,17 @@ impl FromArgs for NoInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_specification_without_tags_is_refused() {
+        let args = Args::from_pairs([("TagSpecification.1.ResourceType", "volume")]);
+        let refused = TagSpecification::list_from(&args).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::InvalidParameterValue);
+        assert_eq!(
+            refused.message(),
+            "Tag specification must have at least one tag"
+        );
+    }
 
     #[test]
     fn tag_specifications_need_a_resource_type() {

@@ -305,6 +305,8 @@ pub struct CreateSecurityGroupOutput {
     pub group_id: String,
     /// The tags applied from the tag specifications (`tagSet`, when there are some).
     pub tags: Vec<Tag>,
+    /// The new group's ARN (`arn:aws:ec2:{region}:{account}:security-group/{id}`).
+    pub security_group_arn: String,
 }
 
 impl ToXml for CreateSecurityGroupOutput {
@@ -312,6 +314,7 @@ impl ToXml for CreateSecurityGroupOutput {
         Return(true).write_xml(writer);
         writer.field("groupId", &self.group_id);
         writer.list_if_any("tagSet", &self.tags);
+        writer.field("securityGroupArn", &self.security_group_arn);
     }
 }
 
@@ -1057,26 +1060,33 @@ mod tests {
     }
 
     #[test]
-    fn create_security_group_renders_return_group_id_and_tags() {
+    fn create_security_group_renders_return_group_id_tags_and_arn() {
+        let arn = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1a2b3c4d";
         let output = CreateSecurityGroupOutput {
             group_id: "sg-1a2b3c4d".into(),
             tags: vec![Tag {
                 key: "env".into(),
                 value: "prod".into(),
             }],
+            security_group_arn: arn.into(),
         };
         assert_eq!(
             render(&output),
             "<return>true</return><groupId>sg-1a2b3c4d</groupId>\
-             <tagSet><item><key>env</key><value>prod</value></item></tagSet>"
+             <tagSet><item><key>env</key><value>prod</value></item></tagSet>\
+             <securityGroupArn>arn:aws:ec2:us-east-1:123456789012:security-group/sg-1a2b3c4d\
+             </securityGroupArn>"
         );
         let untagged = CreateSecurityGroupOutput {
             group_id: "sg-1a2b3c4d".into(),
             tags: vec![],
+            security_group_arn: arn.into(),
         };
         assert_eq!(
             render(&untagged),
-            "<return>true</return><groupId>sg-1a2b3c4d</groupId>"
+            "<return>true</return><groupId>sg-1a2b3c4d</groupId>\
+             <securityGroupArn>arn:aws:ec2:us-east-1:123456789012:security-group/sg-1a2b3c4d\
+             </securityGroupArn>"
         );
     }
 

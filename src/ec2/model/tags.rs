@@ -5,11 +5,12 @@ use crate::ec2::args::{Args, Filter};
 use crate::ec2::error::Ec2Error;
 use crate::ec2::xml::{ToXml, XmlWriter};
 
-/// The resource ids of `ResourceId.N`; an empty list is `MissingParameter`.
+/// The resource ids of `ResourceId.N`; an empty list is `MissingParameter`, named as AWS
+/// names the list internally.
 fn resource_ids(args: &Args) -> Result<Vec<String>, Ec2Error> {
     let ids = args.strings("ResourceId");
     if ids.is_empty() {
-        return Err(Ec2Error::missing_parameter("ResourceId"));
+        return Err(Ec2Error::missing_parameter("resourceIdSet"));
     }
     Ok(ids)
 }
@@ -193,7 +194,7 @@ mod tests {
         let args = Args::from_pairs([("Tag.1.Key", "a")]);
         assert_eq!(
             CreateTagsInput::from_args(&args).unwrap_err().message(),
-            "The request must contain the parameter ResourceId"
+            "The request must contain the parameter resourceIdSet"
         );
     }
 
