@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use cumulo::core::{Application, UrlMap};
+use cumulo::core::{Application, Body, Request, Response, UrlMap, from_fn};
 use cumulo::ec2::auth::{Credential, StaticCredentials};
 use cumulo::ec2::{Authentication, Ec2Api};
 use cumulo::fake::FakeCloud;
@@ -42,6 +42,9 @@ OPTIONS:
     --lockout-memcached HOST:PORT
                               keep lockout counts in memcached, shared with other API
                               nodes (needs the `memcached` feature)
+    --reset-api               serve POST /moto-api/reset, which forgets every resource:
+                              test suites written for moto's server mode call it
+                              between tests
     --debug                   log every request and response (secrets redacted)
     -h, --help                this text
 ";
@@ -55,6 +58,7 @@ struct Options {
     allow_unknown_images: bool,
     instance_limit: usize,
     lockout_memcached: Option<String>,
+    reset_api: bool,
     debug: bool,
 }
 
@@ -88,6 +92,7 @@ fn parse_options() -> Result<Options, String> {
         allow_unknown_images: false,
         instance_limit: 1000,
         lockout_memcached: None,
+        reset_api: false,
         debug: false,
     };
     let mut args = std::env::args().skip(1);
@@ -132,6 +137,7 @@ fn parse_options() -> Result<Options, String> {
                 }
                 options.lockout_memcached = Some(address);
             }
+            "--reset-api" => options.reset_api = true,
             "--debug" => options.debug = true,
             "-h" | "--help" => {
                 print!("{USAGE}");
@@ -215,11 +221,13 @@ async fn main() -> ExitCode {
         None => builder,
     };
     let ec2 = builder.build();
-    let app: Arc<dyn Application> = Arc::new(
-        UrlMap::new()
-            .mount("/", ec2.clone())
-            .mount("/services/Cloud", ec2),
-    );
+    let mut urlmap = UrlMap::new()
+        .mount("/", ec2.clone())
+        .mount("/services/Cloud", ec2);
+    if options.reset_api {
+        urlmap = urlmap.mount(RESET_PATH, reset_api(fake.clone()));
+    }
+    let app: Arc<dyn Application> = Arc::new(urlmap);
 
     let listener = match tokio::net::TcpListener::bind(options.ec2_listen).await {
         Ok(listener) => listener,
@@ -245,6 +253,9 @@ async fn main() -> ExitCode {
     );
     if let Some(address) = &options.lockout_memcached {
         println!("  lockout counts kept in memcached at {address}");
+    }
+    if options.reset_api {
+        println!("  POST http://{address}{RESET_PATH} forgets every resource");
     }
     if options.auth_none {
         println!("  authentication: none (the access key is read as user:project)");
@@ -284,4 +295,30 @@ async fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Where `--reset-api` answers.
+const RESET_PATH: &str = "/moto-api/reset";
+
+/// `POST /moto-api/reset`: forgets every resource of every project, as moto's own server
+/// does between the tests of a suite; any other method is refused.
+fn reset_api(fake: FakeCloud) -> Arc<dyn Application> {
+    Arc::new(from_fn(move |request: Request| {
+        let fake = fake.clone();
+        async move {
+            let mut response = if request.method() == http::Method::POST {
+                fake.reset();
+                Response::new(Body::from("{}"))
+            } else {
+                let mut refused = Response::new(Body::from("{}"));
+                *refused.status_mut() = http::StatusCode::METHOD_NOT_ALLOWED;
+                refused
+            };
+            response.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            Ok(response)
+        }
+    }))
 }
