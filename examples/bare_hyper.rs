@@ -86,3 +86,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
     }
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

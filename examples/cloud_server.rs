@@ -322,3 +322,6 @@ fn reset_api(fake: FakeCloud) -> Arc<dyn Application> {
         }
     }))
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

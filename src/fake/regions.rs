@@ -201,8 +201,9 @@ pub(crate) fn describe_regions(
     }
     let disabled: Vec<Shared<RegionInfo>> = OPT_IN_REGIONS
         .iter()
-        .filter(|name| !served(name))
+        // Most requests ask for neither: test that before looking through the served.
         .filter(|name| input.all_regions || input.region_names.iter().any(|n| n == *name))
+        .filter(|name| !served(name))
         .map(|name| {
             Shared::new(RegionInfo {
                 region_name: Text::from(*name),

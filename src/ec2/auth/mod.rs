@@ -214,16 +214,33 @@ fn signature_error_to_ec2(error: &SignatureError) -> Ec2Error {
 pub fn access_key_of(request: &mut Request) -> Option<String> {
     if let Some(header) = request.headers().get(http::header::AUTHORIZATION) {
         let header = header.to_str().ok()?;
-        let credential = header
-            .split([' ', ','])
-            .find_map(|part| part.strip_prefix("Credential="))?;
-        return credential.split('/').next().map(str::to_owned);
+        return credential_component(header)
+            .and_then(|credential| credential.split('/').next())
+            .map(str::to_owned);
     }
     let params = Params::of(request);
     if let Some(credential) = params.get("X-Amz-Credential") {
         return credential.split('/').next().map(str::to_owned);
     }
     params.get("AWSAccessKeyId").map(str::to_owned)
+}
+
+/// The value of the `Credential=` component of a SigV4 `Authorization` header: the text
+/// after the first `Credential=` that starts the header or follows a space or comma, up to
+/// the next space or comma.
+fn credential_component(header: &str) -> Option<&str> {
+    const NAME: &str = "Credential=";
+    let mut from = 0;
+    while let Some(found) = header[from..].find(NAME) {
+        let start = from + found;
+        let value = &header[start + NAME.len()..];
+        if start == 0 || matches!(header.as_bytes()[start - 1], b' ' | b',') {
+            let end = value.find([' ', ',']).unwrap_or(value.len());
+            return Some(&value[..end]);
+        }
+        from = start + NAME.len();
+    }
+    None
 }
 
 /// Ec2Auth: verifies each request's signature and puts the caller's [`Context`] in its
@@ -455,6 +472,26 @@ impl Middleware for NoAuth {
 mod tests {
     use super::*;
     use crate::core::Body;
+
+    #[test]
+    fn credential_component_starts_after_a_separator() {
+        let header = "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/ec2/aws4_request, \
+                      SignedHeaders=host, Signature=00";
+        assert_eq!(
+            credential_component(header),
+            Some("AKID/20150830/us-east-1/ec2/aws4_request")
+        );
+        assert_eq!(
+            credential_component("Credential=K/x,Signature=1"),
+            Some("K/x")
+        );
+        assert_eq!(
+            credential_component("XCredential=K, Credential=L"),
+            Some("L")
+        );
+        assert_eq!(credential_component("XCredential=K"), None);
+        assert_eq!(credential_component("Credential="), Some(""));
+    }
 
     #[test]
     fn secrets_never_show_in_debug() {
