@@ -9,6 +9,7 @@ import hmac
 import urllib.error
 import urllib.parse
 import urllib.request
+from xml.etree import ElementTree
 
 import pytest
 from botocore.auth import SigV4Auth, SigV4QueryAuth
@@ -19,6 +20,7 @@ from botocore.exceptions import ClientError
 from conftest import DEFAULT, REGION, make_client, wait_for_state
 
 API_VERSION = "2016-11-15"
+EC2_NAMESPACE = f"http://ec2.amazonaws.com/doc/{API_VERSION}/"
 WAITER_CONFIG = {"Delay": 1, "MaxAttempts": 30}
 
 
@@ -412,3 +414,76 @@ def test_sigv2_signed_post_describes_regions(endpoint):
 
     assert status == 200, text
     assert "<DescribeRegionsResponse" in text
+
+
+# Nova's extensions, which no AWS client models: signed by botocore, sent by hand.
+
+
+def signed_post(endpoint: str, params: dict[str, str]) -> tuple[int, str]:
+    request = AWSRequest(
+        method="POST",
+        url=endpoint,
+        data=urllib.parse.urlencode({**params, "Version": API_VERSION}),
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    SigV4Auth(Credentials(DEFAULT.access_key, DEFAULT.secret_key), "ec2", REGION).add_auth(
+        request
+    )
+    status, _, body = send(request)
+    return status, body
+
+
+def xml_texts(body: str, element: str) -> list[str]:
+    root = ElementTree.fromstring(body)
+    return [node.text or "" for node in root.iter(f"{{{EC2_NAMESPACE}}}{element}")]
+
+
+def test_describe_instances_v6_adds_each_instance_ipv6_address(ec2, endpoint, image_id):
+    launched = ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)["Instances"][0]
+    instance_id = launched["InstanceId"]
+    third, fourth = (int(part) for part in launched["PrivateIpAddress"].split(".")[2:])
+
+    status, body = signed_post(
+        endpoint, {"Action": "DescribeInstancesV6", "InstanceId.1": instance_id}
+    )
+
+    assert status == 200, body
+    assert ElementTree.fromstring(body).tag == f"{{{EC2_NAMESPACE}}}DescribeInstancesV6Response"
+    assert xml_texts(body, "instanceId") == [instance_id]
+    # The instance and its network interface both show it.
+    [ipv6] = set(xml_texts(body, "ipv6Address"))
+    assert ipv6.endswith(f"::{third << 8 | fourth:x}"), ipv6
+    plain = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    assert "Ipv6Address" not in plain
+    ec2.terminate_instances(InstanceIds=[instance_id])
+
+
+def test_update_image_renames_an_own_image(ec2, endpoint, image_id, unique):
+    instance_id = ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)["Instances"][0][
+        "InstanceId"
+    ]
+    wait_for_state(ec2, [instance_id], "running")
+    own_image = ec2.create_image(InstanceId=instance_id, Name=f"before-{unique}")["ImageId"]
+
+    status, body = signed_post(
+        endpoint,
+        {
+            "Action": "UpdateImage",
+            "ImageId": own_image,
+            "Name": f"after-{unique}",
+            "Description": "renamed",
+        },
+    )
+
+    assert status == 200, body
+    assert xml_texts(body, "return") == ["true"]
+    image = ec2.describe_images(ImageIds=[own_image])["Images"][0]
+    assert (image["Name"], image["Description"]) == (f"after-{unique}", "renamed")
+
+    status, body = signed_post(
+        endpoint, {"Action": "UpdateImage", "ImageId": image_id, "Name": "not-mine"}
+    )
+    assert status == 401, body
+    assert [node.text for node in ElementTree.fromstring(body).iter("Code")] == ["AuthFailure"]
+    ec2.deregister_image(ImageId=own_image)
+    ec2.terminate_instances(InstanceIds=[instance_id])
