@@ -595,8 +595,20 @@ pub(crate) fn describe_images(
             && executable_by_any(image, &input.executable_users, account)
             && filters::matches_all(&input.filters, |name| filter_values(image, name))
     };
-    let mut listed: Vec<&ImageRecord> = images
-        .values()
+    // Named images are looked up, not searched for among every image of the region.
+    let candidates: Box<dyn Iterator<Item = &ImageRecord>> = if input.image_ids.is_empty() {
+        Box::new(images.values())
+    } else {
+        let mut named: Vec<&ImageRecord> = input
+            .image_ids
+            .iter()
+            .filter_map(|id| images.get(id))
+            .collect();
+        named.sort_by_key(|image| image.order);
+        named.dedup_by_key(|image| image.order);
+        Box::new(named.into_iter())
+    };
+    let mut listed: Vec<&ImageRecord> = candidates
         .filter(|image| after.is_none_or(|last| image.order > last))
         .filter(wanted)
         .collect();

@@ -1221,3 +1221,23 @@ async fn a_registered_i386_image_launches_on_x86_64_types() {
     assert_eq!(image(&cloud, &image_id).await.architecture, "i386");
     assert!(launch_of(&cloud, "default", &image_id).await.is_ok());
 }
+
+#[tokio::test]
+async fn describe_images_by_id_lists_each_named_image_once_in_registration_order() {
+    let cloud = quick_cloud();
+    let instance_id = launch(&cloud).await;
+    let first = create_image(&cloud, create_input(&instance_id, "first"))
+        .await
+        .unwrap();
+    let second = create_image(&cloud, create_input(&instance_id, "second"))
+        .await
+        .unwrap();
+    create_image(&cloud, create_input(&instance_id, "third"))
+        .await
+        .unwrap();
+    let input = DescribeImagesInput {
+        image_ids: vec![second.clone(), first.clone(), second.clone()],
+        ..Default::default()
+    };
+    assert_eq!(ids_where(&cloud, "default", input).await, [first, second]);
+}
