@@ -1211,8 +1211,8 @@ async fn detach_volume_checks_the_instance_and_device_it_names() {
         error(
             ErrorCode::InvalidAttachmentNotFound,
             &format!(
-                "The volume '{volume_id}' is not attached to instance '{instance_id}' at \
-                 device '/dev/sdg'"
+                "The volume {volume_id} is not attached to instance {instance_id} as \
+                 device /dev/sdg"
             )
         )
     );

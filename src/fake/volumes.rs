@@ -1058,7 +1058,7 @@ pub(crate) fn detach(
         return Err(Ec2Error::new(
             ErrorCode::InvalidAttachmentNotFound,
             format!(
-                "The volume '{}' is not attached to instance '{}' at device '{device}'",
+                "The volume {} is not attached to instance {} as device {device}",
                 record.volume_id, attachment.instance_id
             ),
         ));
