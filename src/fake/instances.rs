@@ -18,6 +18,7 @@ use super::state::{
     ClientTokenRecord, ImageTraits, InstanceNetwork, InstanceRecord, ProjectRegion, PublicAddress,
     RegionState, RenderKey, Tags,
 };
+use super::volumes::{self, Moment};
 use super::{FakeCloud, Scope, filters, ids, paging, security_groups, tags};
 
 /// The largest user data AWS accepts, before base64.
@@ -329,13 +330,26 @@ pub(crate) fn set_elastic_ip(
 }
 
 /// How responses show instances: from what the records keep, mostly by sharing it.
-struct RenderContext {
+struct RenderContext<'r> {
     ipv6: bool,
+    /// Where to find the volumes AttachVolume attached, and when: without it an instance
+    /// shows its root volume alone.
+    volumes: Option<(&'r RegionState, Moment)>,
 }
 
-impl RenderContext {
+impl<'r> RenderContext<'r> {
     fn new(ipv6: bool) -> Self {
-        RenderContext { ipv6 }
+        RenderContext {
+            ipv6,
+            volumes: None,
+        }
+    }
+
+    fn with_volumes(self, region: &'r RegionState, moment: Moment) -> Self {
+        RenderContext {
+            volumes: Some((region, moment)),
+            ..self
+        }
     }
 
     /// The public address, which an instance holds only while pending or running.
@@ -370,6 +384,10 @@ impl RenderContext {
     /// neither the record nor its state has changed since, else a new one, kept for next
     /// time.
     fn shared_instance(&self, view: &View<'_>) -> Shared<Instance> {
+        // Attachments settle with time alone, which the cache key does not follow.
+        if self.volumes.is_some() && !view.record.attached_volumes.is_empty() {
+            return Shared::new(self.instance(view));
+        }
         let key = RenderKey {
             revision: view.record.revision,
             state: view.state,
@@ -484,13 +502,7 @@ impl RenderContext {
             block_device_mappings: if terminated {
                 vec![]
             } else {
-                vec![InstanceBlockDeviceMapping {
-                    device_name: record.image.root_device_name.clone(),
-                    volume_id: record.root_volume_id.clone(),
-                    status: Text::from("attached"),
-                    attach_time: Some(record.launch_time),
-                    delete_on_termination: record.root_delete_on_termination,
-                }]
+                self.block_device_mappings(record)
             },
             virtualization_type: record.image.virtualization_type.clone(),
             client_token: record.client_token.clone().unwrap_or_default(),
@@ -527,6 +539,34 @@ impl RenderContext {
             hostname_type: Text::from("ip-name"),
             ipv6_address: (self.ipv6 && !terminated).then(|| network.ipv6_address.clone()),
         }
+    }
+
+    /// The root volume's mapping, then those of the volumes attached since launch, by
+    /// device name.
+    fn block_device_mappings(&self, record: &InstanceRecord) -> Vec<InstanceBlockDeviceMapping> {
+        let root = InstanceBlockDeviceMapping {
+            device_name: record.image.root_device_name.clone(),
+            volume_id: record.root_volume_id.clone(),
+            status: Text::from("attached"),
+            attach_time: Some(volumes::attach_time(record.launch_time)),
+            delete_on_termination: record.root_delete_on_termination,
+        };
+        let Some((region, moment)) = self.volumes else {
+            return vec![root];
+        };
+        let mut attached: Vec<InstanceBlockDeviceMapping> =
+            volumes::attached_to(region, record, moment)
+                .filter(|(volume, _, _)| *volume.volume_id != *record.root_volume_id)
+                .map(|(volume, attachment, state)| InstanceBlockDeviceMapping {
+                    device_name: Text::from(&attachment.device),
+                    volume_id: Text::from(&volume.volume_id),
+                    status: Text::from(state.as_str()),
+                    attach_time: Some(attachment.attach_time),
+                    delete_on_termination: attachment.delete_on_termination,
+                })
+                .collect();
+        attached.sort_by(|a, b| a.device_name.cmp(&b.device_name));
+        std::iter::once(root).chain(attached).collect()
     }
 
     /// The reservations of `views`, in order, each with its instances of the page.
@@ -1212,6 +1252,7 @@ fn new_record(
         network_interface_id: ids::random_id("eni-").into(),
         attachment_id: ids::random_id("eni-attach-").into(),
         root_volume_id: ids::random_id("vol-").into(),
+        attached_volumes: vec![],
         root_delete_on_termination: super::volumes::root_mapping(
             input,
             &launch.traits.root_device_name,
@@ -1366,7 +1407,7 @@ pub(crate) fn describe(
     let delay = cloud.transition_delay();
     let state = cloud.read();
     let region = &state.regions[&scope.region];
-    let context = RenderContext::new(ipv6);
+    let context = RenderContext::new(ipv6).with_volumes(region, Moment { now, delay });
     let view = |record| View {
         record,
         state: record.state_at(now, delay),
@@ -1595,6 +1636,7 @@ pub(crate) fn describe_attribute(
         }
         N::RootDeviceName => V::RootDeviceName(record.image.root_device_name.to_string()),
         N::BlockDeviceMapping => {
+            let context = context.with_volumes(region, Moment { now, delay });
             let instance = context.instance(&View {
                 record,
                 state: record.state_at(now, delay),

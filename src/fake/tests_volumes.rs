@@ -2050,3 +2050,98 @@ async fn volumes_and_snapshots_survive_save_and_restore() {
         [snapshot_id]
     );
 }
+
+async fn block_device_mappings(cloud: &FakeCloud, instance_id: &str) -> Vec<(String, String)> {
+    let output = cloud
+        .describe_instances(call(DescribeInstancesInput {
+            instance_ids: vec![instance_id.into()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    output.reservations[0].instances[0]
+        .block_device_mappings
+        .iter()
+        .map(|mapping| (mapping.device_name.to_string(), mapping.status.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn describe_instances_shows_attached_volumes_after_the_root_by_device_name() {
+    let (cloud, clock) = slow_cloud();
+    let instance_id = launch(&cloud).await;
+    clock.advance(time::Duration::milliseconds(5_250));
+    let first = new_volume(&cloud, 10).await;
+    let second = new_volume(&cloud, 10).await;
+    clock.advance(time::Duration::seconds(5));
+
+    attach(&cloud, &second, &instance_id, "/dev/sdg")
+        .await
+        .unwrap();
+    attach(&cloud, &first, &instance_id, "/dev/sdf")
+        .await
+        .unwrap();
+    assert_eq!(
+        block_device_mappings(&cloud, &instance_id).await,
+        [
+            ("/dev/xvda".to_owned(), "attached".to_owned()),
+            ("/dev/sdf".to_owned(), "attaching".to_owned()),
+            ("/dev/sdg".to_owned(), "attaching".to_owned()),
+        ]
+    );
+
+    clock.advance(time::Duration::seconds(5));
+    let output = cloud
+        .describe_instances(call(DescribeInstancesInput {
+            instance_ids: vec![instance_id.clone()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let mappings = &output.reservations[0].instances[0].block_device_mappings;
+    assert_eq!(
+        mappings[1],
+        InstanceBlockDeviceMapping {
+            device_name: "/dev/sdf".into(),
+            volume_id: first.clone().into(),
+            status: "attached".into(),
+            // Attached 10.25 s after START; EC2 keeps attach times to the second.
+            attach_time: Some(START + time::Duration::seconds(10)),
+            delete_on_termination: false,
+        }
+    );
+    assert_eq!(mappings[2].volume_id.as_ref(), second);
+
+    detach(&cloud, detach_input(&second)).await.unwrap();
+    clock.advance(time::Duration::seconds(5));
+    assert_eq!(
+        block_device_mappings(&cloud, &instance_id).await,
+        [
+            ("/dev/xvda".to_owned(), "attached".to_owned()),
+            ("/dev/sdf".to_owned(), "attached".to_owned()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_attach_time_filter_finds_the_root_volume_by_the_time_describe_instances_shows() {
+    let (cloud, clock) = slow_cloud();
+    clock.advance(time::Duration::milliseconds(750));
+    let instance_id = launch(&cloud).await;
+    let output = cloud
+        .describe_instances(call(DescribeInstancesInput {
+            instance_ids: vec![instance_id.clone()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let root = &output.reservations[0].instances[0].block_device_mappings[0];
+    let attach_time = root.attach_time.unwrap();
+    assert_eq!(attach_time, START);
+
+    let shown = crate::ec2::xml::format_timestamp(attach_time);
+    assert_eq!(
+        volume_ids_where(&cloud, vec![filter("attachment.attach-time", &[shown])]).await,
+        only(root.volume_id.as_ref())
+    );
+}
