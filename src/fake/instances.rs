@@ -1393,15 +1393,11 @@ pub(crate) fn describe(
     if !input.instance_ids.is_empty() && input.max_results.is_some() {
         return Err(paging::ids_with_max_results("instancesSet"));
     }
-    let after = match &input.next_token {
-        None => None,
-        Some(token) => Some(paging::decode_token(token)?.parse::<u64>().map_err(|_| {
-            Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                format!("The token '{token}' is invalid."),
-            )
-        })?),
-    };
+    let after = input
+        .next_token
+        .as_deref()
+        .map(paging::decode_seq)
+        .transpose()?;
 
     let now = cloud.config_clock_now();
     let delay = cloud.transition_delay();
@@ -1774,15 +1770,11 @@ pub(crate) fn describe_status(
     if !input.instance_ids.is_empty() && input.max_results.is_some() {
         return Err(paging::ids_with_max_results("instancesSet"));
     }
-    let after = match &input.next_token {
-        None => None,
-        Some(token) => Some(paging::decode_token(token)?.parse::<u64>().map_err(|_| {
-            Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                format!("The token '{token}' is invalid."),
-            )
-        })?),
-    };
+    let after = input
+        .next_token
+        .as_deref()
+        .map(paging::decode_seq)
+        .transpose()?;
 
     let now = cloud.config_clock_now();
     let delay = cloud.transition_delay();

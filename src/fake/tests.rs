@@ -822,7 +822,7 @@ async fn paging_arguments_are_checked() {
         })
         .await
         .code(),
-        ErrorCode::InvalidParameterValue
+        ErrorCode::InvalidPaginationToken
     );
 }
 

@@ -898,8 +898,8 @@ async fn describe_volumes_takes_five_to_five_hundred_results() {
     assert_eq!(
         bad_token.unwrap_err(),
         error(
-            ErrorCode::InvalidParameterValue,
-            "The token 'garbage' is invalid."
+            ErrorCode::InvalidPaginationToken,
+            "The specified pagination token is not valid or is expired."
         )
     );
 }

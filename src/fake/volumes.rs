@@ -835,16 +835,6 @@ fn page_size(max_results: Option<i32>) -> Result<usize, Ec2Error> {
     }
 }
 
-/// A token's sequence number.
-pub(crate) fn token_seq(token: &str) -> Result<u64, Ec2Error> {
-    paging::decode_token(token)?.parse::<u64>().map_err(|_| {
-        Ec2Error::new(
-            ErrorCode::InvalidParameterValue,
-            format!("The token '{token}' is invalid."),
-        )
-    })
-}
-
 /// `DescribeVolumes`: the project's volumes in creation order.
 pub(crate) fn describe(
     cloud: &FakeCloud,
@@ -856,7 +846,11 @@ pub(crate) fn describe(
     if !input.volume_ids.is_empty() && input.max_results.is_some() {
         return Err(paging::ids_with_max_results("volumeSet"));
     }
-    let after = input.next_token.as_deref().map(token_seq).transpose()?;
+    let after = input
+        .next_token
+        .as_deref()
+        .map(paging::decode_seq)
+        .transpose()?;
 
     let moment = Moment::of(cloud);
     let state = cloud.read();
