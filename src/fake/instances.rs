@@ -1091,7 +1091,7 @@ pub(crate) fn run(
                     ),
                 ));
             }
-            let context = RenderContext::new(false);
+            let context = RenderContext::new(false).with_volumes(region, Moment { now, delay });
             let views: Vec<View<'_>> = repeat
                 .instance_ids
                 .iter()
