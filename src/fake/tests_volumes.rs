@@ -2145,3 +2145,28 @@ async fn the_attach_time_filter_finds_the_root_volume_by_the_time_describe_insta
         only(root.volume_id.as_ref())
     );
 }
+
+#[tokio::test]
+async fn a_repeated_launch_client_token_shows_the_volumes_attached_since() {
+    let cloud = quick_cloud();
+    let input = RunInstancesInput {
+        image_id: Some(catalog_image(&cloud).await),
+        min_count: 1,
+        max_count: 1,
+        client_token: Some("launch-1".into()),
+        ..Default::default()
+    };
+    let launched = cloud.run_instances(call(input.clone())).await.unwrap();
+    let instance_id = launched.reservation.instances[0].instance_id.to_string();
+    let volume_id = new_volume(&cloud, 10).await;
+    attach(&cloud, &volume_id, &instance_id, "/dev/sdf")
+        .await
+        .unwrap();
+
+    let repeated = cloud.run_instances(call(input)).await.unwrap();
+    let mappings = &repeated.reservation.instances[0].block_device_mappings;
+    assert_eq!(mappings.len(), 2);
+    assert_eq!(mappings[1].device_name.as_ref(), "/dev/sdf");
+    assert_eq!(mappings[1].volume_id.as_ref(), volume_id);
+    assert_eq!(mappings[1].status.as_ref(), "attached");
+}
