@@ -659,7 +659,34 @@ impl<'r> RenderContext<'r> {
                 "disabled"
             })],
             "ami-launch-index" => vec![record.launch_index.to_string().into()],
-            "block-device-mapping.volume-id" if !terminated => one(&record.root_volume_id),
+            "block-device-mapping.attach-time"
+            | "block-device-mapping.delete-on-termination"
+            | "block-device-mapping.device-name"
+            | "block-device-mapping.status"
+            | "block-device-mapping.volume-id"
+                if !terminated =>
+            {
+                self.block_device_mappings(record)
+                    .into_iter()
+                    .map(|mapping| match name {
+                        "block-device-mapping.attach-time" => mapping
+                            .attach_time
+                            .map(crate::ec2::xml::format_timestamp)
+                            .unwrap_or_default()
+                            .into(),
+                        "block-device-mapping.delete-on-termination" => {
+                            Text::from(if mapping.delete_on_termination {
+                                "true"
+                            } else {
+                                "false"
+                            })
+                        }
+                        "block-device-mapping.device-name" => mapping.device_name,
+                        "block-device-mapping.status" => mapping.status,
+                        _ => mapping.volume_id,
+                    })
+                    .collect()
+            }
             "tag-key" => record.tags.keys().cloned().collect(),
             "tag-value" => record.tags.values().cloned().collect(),
             other => match other.strip_prefix("tag:") {
@@ -721,6 +748,10 @@ const INSTANCE_FILTERS: &[&str] = &[
     "platform",
     "monitoring-state",
     "ami-launch-index",
+    "block-device-mapping.attach-time",
+    "block-device-mapping.delete-on-termination",
+    "block-device-mapping.device-name",
+    "block-device-mapping.status",
     "block-device-mapping.volume-id",
     "tag-key",
     "tag-value",

@@ -2170,3 +2170,58 @@ async fn a_repeated_launch_client_token_shows_the_volumes_attached_since() {
     assert_eq!(mappings[1].volume_id.as_ref(), volume_id);
     assert_eq!(mappings[1].status.as_ref(), "attached");
 }
+
+#[tokio::test]
+async fn describe_instances_filters_by_the_block_device_mappings_of_attached_volumes() {
+    let cloud = quick_cloud();
+    let with_volume = launch(&cloud).await;
+    let without = launch(&cloud).await;
+    let volume_id = new_volume(&cloud, 10).await;
+    attach(&cloud, &volume_id, &with_volume, "/dev/sdf")
+        .await
+        .unwrap();
+
+    let instances_where = |name: &'static str, value: String| {
+        let cloud = &cloud;
+        async move {
+            let output = cloud
+                .describe_instances(call(DescribeInstancesInput {
+                    filters: vec![filter(name, &[value])],
+                    ..Default::default()
+                }))
+                .await
+                .unwrap();
+            output
+                .reservations
+                .iter()
+                .flat_map(|reservation| &reservation.instances)
+                .map(|instance| instance.instance_id.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let only_with_volume = vec![with_volume.clone()];
+    assert_eq!(
+        instances_where("block-device-mapping.volume-id", volume_id.clone()).await,
+        only_with_volume
+    );
+    assert_eq!(
+        instances_where("block-device-mapping.device-name", "/dev/sdf".into()).await,
+        only_with_volume
+    );
+    assert_eq!(
+        instances_where("block-device-mapping.delete-on-termination", "false".into()).await,
+        only_with_volume
+    );
+    assert_eq!(
+        instances_where("block-device-mapping.status", "attached".into()).await,
+        [with_volume.clone(), without.clone()]
+    );
+    assert_eq!(
+        instances_where(
+            "block-device-mapping.attach-time",
+            crate::ec2::xml::format_timestamp(START)
+        )
+        .await,
+        [with_volume, without]
+    );
+}
