@@ -82,15 +82,17 @@ const ID_RULES: &[IdRule] = &[
         prefixes: &["key"],
         code: ErrorCode::InvalidParameterValue,
     },
+    // EC2 has no malformed code for these: an id of the wrong form is one that does not
+    // exist.
     IdRule {
         parameter: "AllocationId",
         prefixes: &["eipalloc"],
-        code: ErrorCode::InvalidParameterValue,
+        code: ErrorCode::InvalidAllocationIdNotFound,
     },
     IdRule {
         parameter: "AssociationId",
         prefixes: &["eipassoc"],
-        code: ErrorCode::InvalidParameterValue,
+        code: ErrorCode::InvalidAssociationIdNotFound,
     },
     IdRule {
         parameter: "SubnetId",
@@ -111,6 +113,12 @@ fn malformed(rule: &IdRule, id: &str) -> Ec2Error {
             "Value ({shown}) for parameter {} is invalid. Expected: '{}-...'.",
             rule.parameter, rule.prefixes[0]
         ),
+        ErrorCode::InvalidAllocationIdNotFound => {
+            format!("The allocation ID '{shown}' does not exist")
+        }
+        ErrorCode::InvalidAssociationIdNotFound => {
+            format!("The association ID '{shown}' does not exist")
+        }
         // For an image id without an image prefix AWS names the form it expects.
         ErrorCode::InvalidAmiIdMalformed
             if !rule
@@ -311,6 +319,16 @@ mod tests {
             "The value of parameter Tag.1.Value contains characters that are not allowed."
         );
         assert!(validate(&request(&[("Tag.1.Value", "tab\tok")])).is_ok());
+    }
+
+    #[test]
+    fn allocation_and_association_ids_of_the_wrong_form_are_not_found() {
+        let error = validate(&request(&[("AllocationId", "bogus")])).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidAllocationIdNotFound);
+        assert_eq!(error.message(), "The allocation ID 'bogus' does not exist");
+        let error = validate(&request(&[("AssociationId", "bogus")])).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidAssociationIdNotFound);
+        assert_eq!(error.message(), "The association ID 'bogus' does not exist");
     }
 
     #[test]

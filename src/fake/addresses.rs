@@ -360,7 +360,7 @@ fn target_instance<'a>(
             }),
         (None, None) => Err(Ec2Error::new(
             ErrorCode::MissingParameter,
-            "Either instance ID or network interface id must be specified",
+            "Invalid request, expect InstanceId/NetworkId parameter.",
         )),
     }
 }

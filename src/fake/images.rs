@@ -562,15 +562,11 @@ pub(crate) fn describe_images(
     if !input.image_ids.is_empty() && input.max_results.is_some() {
         return Err(paging::ids_with_max_results("imagesSet"));
     }
-    let after = match input.next_token.as_deref().map(paging::decode_token) {
-        None => None,
-        Some(position) => Some(position?.parse::<u64>().map_err(|_| {
-            Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                "The token is not valid.".to_owned(),
-            )
-        })?),
-    };
+    let after = input
+        .next_token
+        .as_deref()
+        .map(paging::decode_seq)
+        .transpose()?;
 
     // A deregistered image of the account's own is not an error: AWS returns empty
     // results for it for a while.

@@ -18,6 +18,7 @@ use super::state::{
     ClientTokenRecord, ImageTraits, InstanceNetwork, InstanceRecord, ProjectRegion, PublicAddress,
     RegionState, RenderKey, Tags,
 };
+use super::volumes::{self, Moment};
 use super::{FakeCloud, Scope, filters, ids, paging, security_groups, tags};
 
 /// The largest user data AWS accepts, before base64.
@@ -329,13 +330,26 @@ pub(crate) fn set_elastic_ip(
 }
 
 /// How responses show instances: from what the records keep, mostly by sharing it.
-struct RenderContext {
+struct RenderContext<'r> {
     ipv6: bool,
+    /// Where to find the volumes AttachVolume attached, and when: without it an instance
+    /// shows its root volume alone.
+    volumes: Option<(&'r RegionState, Moment)>,
 }
 
-impl RenderContext {
+impl<'r> RenderContext<'r> {
     fn new(ipv6: bool) -> Self {
-        RenderContext { ipv6 }
+        RenderContext {
+            ipv6,
+            volumes: None,
+        }
+    }
+
+    fn with_volumes(self, region: &'r RegionState, moment: Moment) -> Self {
+        RenderContext {
+            volumes: Some((region, moment)),
+            ..self
+        }
     }
 
     /// The public address, which an instance holds only while pending or running.
@@ -370,6 +384,10 @@ impl RenderContext {
     /// neither the record nor its state has changed since, else a new one, kept for next
     /// time.
     fn shared_instance(&self, view: &View<'_>) -> Shared<Instance> {
+        // Attachments settle with time alone, which the cache key does not follow.
+        if self.volumes.is_some() && !view.record.attached_volumes.is_empty() {
+            return Shared::new(self.instance(view));
+        }
         let key = RenderKey {
             revision: view.record.revision,
             state: view.state,
@@ -484,13 +502,7 @@ impl RenderContext {
             block_device_mappings: if terminated {
                 vec![]
             } else {
-                vec![InstanceBlockDeviceMapping {
-                    device_name: record.image.root_device_name.clone(),
-                    volume_id: record.root_volume_id.clone(),
-                    status: Text::from("attached"),
-                    attach_time: Some(record.launch_time),
-                    delete_on_termination: record.root_delete_on_termination,
-                }]
+                self.block_device_mappings(record)
             },
             virtualization_type: record.image.virtualization_type.clone(),
             client_token: record.client_token.clone().unwrap_or_default(),
@@ -527,6 +539,34 @@ impl RenderContext {
             hostname_type: Text::from("ip-name"),
             ipv6_address: (self.ipv6 && !terminated).then(|| network.ipv6_address.clone()),
         }
+    }
+
+    /// The root volume's mapping, then those of the volumes attached since launch, by
+    /// device name.
+    fn block_device_mappings(&self, record: &InstanceRecord) -> Vec<InstanceBlockDeviceMapping> {
+        let root = InstanceBlockDeviceMapping {
+            device_name: record.image.root_device_name.clone(),
+            volume_id: record.root_volume_id.clone(),
+            status: Text::from("attached"),
+            attach_time: Some(volumes::attach_time(record.launch_time)),
+            delete_on_termination: record.root_delete_on_termination,
+        };
+        let Some((region, moment)) = self.volumes else {
+            return vec![root];
+        };
+        let mut attached: Vec<InstanceBlockDeviceMapping> =
+            volumes::attached_to(region, record, moment)
+                .filter(|(volume, _, _)| *volume.volume_id != *record.root_volume_id)
+                .map(|(volume, attachment, state)| InstanceBlockDeviceMapping {
+                    device_name: Text::from(&attachment.device),
+                    volume_id: Text::from(&volume.volume_id),
+                    status: Text::from(state.as_str()),
+                    attach_time: Some(attachment.attach_time),
+                    delete_on_termination: attachment.delete_on_termination,
+                })
+                .collect();
+        attached.sort_by(|a, b| a.device_name.cmp(&b.device_name));
+        std::iter::once(root).chain(attached).collect()
     }
 
     /// The reservations of `views`, in order, each with its instances of the page.
@@ -619,7 +659,34 @@ impl RenderContext {
                 "disabled"
             })],
             "ami-launch-index" => vec![record.launch_index.to_string().into()],
-            "block-device-mapping.volume-id" if !terminated => one(&record.root_volume_id),
+            "block-device-mapping.attach-time"
+            | "block-device-mapping.delete-on-termination"
+            | "block-device-mapping.device-name"
+            | "block-device-mapping.status"
+            | "block-device-mapping.volume-id"
+                if !terminated =>
+            {
+                self.block_device_mappings(record)
+                    .into_iter()
+                    .map(|mapping| match name {
+                        "block-device-mapping.attach-time" => mapping
+                            .attach_time
+                            .map(crate::ec2::xml::format_timestamp)
+                            .unwrap_or_default()
+                            .into(),
+                        "block-device-mapping.delete-on-termination" => {
+                            Text::from(if mapping.delete_on_termination {
+                                "true"
+                            } else {
+                                "false"
+                            })
+                        }
+                        "block-device-mapping.device-name" => mapping.device_name,
+                        "block-device-mapping.status" => mapping.status,
+                        _ => mapping.volume_id,
+                    })
+                    .collect()
+            }
             "tag-key" => record.tags.keys().cloned().collect(),
             "tag-value" => record.tags.values().cloned().collect(),
             other => match other.strip_prefix("tag:") {
@@ -681,6 +748,10 @@ const INSTANCE_FILTERS: &[&str] = &[
     "platform",
     "monitoring-state",
     "ami-launch-index",
+    "block-device-mapping.attach-time",
+    "block-device-mapping.delete-on-termination",
+    "block-device-mapping.device-name",
+    "block-device-mapping.status",
     "block-device-mapping.volume-id",
     "tag-key",
     "tag-value",
@@ -1051,7 +1122,7 @@ pub(crate) fn run(
                     ),
                 ));
             }
-            let context = RenderContext::new(false);
+            let context = RenderContext::new(false).with_volumes(region, Moment { now, delay });
             let views: Vec<View<'_>> = repeat
                 .instance_ids
                 .iter()
@@ -1212,6 +1283,7 @@ fn new_record(
         network_interface_id: ids::random_id("eni-").into(),
         attachment_id: ids::random_id("eni-attach-").into(),
         root_volume_id: ids::random_id("vol-").into(),
+        attached_volumes: vec![],
         root_delete_on_termination: super::volumes::root_mapping(
             input,
             &launch.traits.root_device_name,
@@ -1352,21 +1424,17 @@ pub(crate) fn describe(
     if !input.instance_ids.is_empty() && input.max_results.is_some() {
         return Err(paging::ids_with_max_results("instancesSet"));
     }
-    let after = match &input.next_token {
-        None => None,
-        Some(token) => Some(paging::decode_token(token)?.parse::<u64>().map_err(|_| {
-            Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                format!("The token '{token}' is invalid."),
-            )
-        })?),
-    };
+    let after = input
+        .next_token
+        .as_deref()
+        .map(paging::decode_seq)
+        .transpose()?;
 
     let now = cloud.config_clock_now();
     let delay = cloud.transition_delay();
     let state = cloud.read();
     let region = &state.regions[&scope.region];
-    let context = RenderContext::new(ipv6);
+    let context = RenderContext::new(ipv6).with_volumes(region, Moment { now, delay });
     let view = |record| View {
         record,
         state: record.state_at(now, delay),
@@ -1595,6 +1663,7 @@ pub(crate) fn describe_attribute(
         }
         N::RootDeviceName => V::RootDeviceName(record.image.root_device_name.to_string()),
         N::BlockDeviceMapping => {
+            let context = context.with_volumes(region, Moment { now, delay });
             let instance = context.instance(&View {
                 record,
                 state: record.state_at(now, delay),
@@ -1732,15 +1801,11 @@ pub(crate) fn describe_status(
     if !input.instance_ids.is_empty() && input.max_results.is_some() {
         return Err(paging::ids_with_max_results("instancesSet"));
     }
-    let after = match &input.next_token {
-        None => None,
-        Some(token) => Some(paging::decode_token(token)?.parse::<u64>().map_err(|_| {
-            Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                format!("The token '{token}' is invalid."),
-            )
-        })?),
-    };
+    let after = input
+        .next_token
+        .as_deref()
+        .map(paging::decode_seq)
+        .transpose()?;
 
     let now = cloud.config_clock_now();
     let delay = cloud.transition_delay();

@@ -159,18 +159,14 @@ pub enum KeyError {
 }
 
 impl KeyError {
-    /// The EC2 error code a request that hit this error is answered with.
-    ///
-    /// # Limitations
-    ///
-    /// EC2 answers a refused `ImportKeyPair` with the code `InvalidKey.Format`, which
-    /// [`ErrorCode`] does not have yet; the nearest, `InvalidKeyPair.Format`, stands in.
+    /// The EC2 error code a request that hit this error is answered with: EC2 refuses
+    /// an `ImportKeyPair` with `InvalidKey.Format`.
     pub fn code(&self) -> ErrorCode {
         match self {
             KeyError::Format
             | KeyError::UnsupportedKeyType
             | KeyError::UnsupportedKeyLength { .. }
-            | KeyError::InvalidKey => ErrorCode::InvalidKeyPairFormat,
+            | KeyError::InvalidKey => ErrorCode::InvalidKeyFormat,
             KeyError::Random | KeyError::Generation => ErrorCode::InternalError,
         }
     }
@@ -179,9 +175,9 @@ impl KeyError {
 impl fmt::Display for KeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            KeyError::Format => f.write_str("Key is not in valid OpenSSH public key format"),
-            KeyError::UnsupportedKeyType => {
-                f.write_str("Key type is not supported; use an RSA or ED25519 key")
+            // EC2 refuses DSA and ECDSA keys with the words it uses for malformed ones.
+            KeyError::Format | KeyError::UnsupportedKeyType => {
+                f.write_str("Key is not in valid OpenSSH public key format")
             }
             KeyError::UnsupportedKeyLength { bits } => write!(
                 f,
@@ -958,6 +954,8 @@ mu0SFrbFjraczIf1a0JLqyx9vKd191pltQpLfhubHXRg
         let truncated = &RSA_2048_OPENSSH[..200];
         let private_key = FIXTURE_RSA_PRIVATE_PEM;
         let unterminated_rfc4716 = RSA_2048_RFC4716.replace("---- END SSH2 PUBLIC KEY ----", "");
+        // Not base64, though a decoder that skips unknown characters would read it.
+        let backslash_in_base64 = RSA_2048_OPENSSH.replacen("AAAA", "AA\\AA", 1);
 
         for material in [
             "",
@@ -970,6 +968,7 @@ mu0SFrbFjraczIf1a0JLqyx9vKd191pltQpLfhubHXRg
             &two_keys,
             private_key,
             &unterminated_rfc4716,
+            &backslash_in_base64,
         ] {
             assert_eq!(
                 import(material.as_bytes()),
@@ -1124,15 +1123,17 @@ mu0SFrbFjraczIf1a0JLqyx9vKd191pltQpLfhubHXRg
 
     #[test]
     fn key_errors_answer_with_ec2_codes() {
-        let error = Ec2Error::from(KeyError::Format);
-        assert_eq!(error.code(), ErrorCode::InvalidKeyPairFormat);
-        assert_eq!(
-            error.message(),
-            "Key is not in valid OpenSSH public key format"
-        );
+        for refused in [KeyError::Format, KeyError::UnsupportedKeyType] {
+            let error = Ec2Error::from(refused);
+            assert_eq!(error.code(), ErrorCode::InvalidKeyFormat);
+            assert_eq!(
+                error.message(),
+                "Key is not in valid OpenSSH public key format"
+            );
+        }
         assert_eq!(
             KeyError::UnsupportedKeyLength { bits: 3072 }.code(),
-            ErrorCode::InvalidKeyPairFormat
+            ErrorCode::InvalidKeyFormat
         );
         assert_eq!(
             Ec2Error::from(KeyError::Random).code(),

@@ -39,8 +39,6 @@
 //! # Limitations
 //!
 //! - Only the default VPC exists.
-//! - DescribeInstances' block device mapping shows only the root volume, not the
-//!   volumes attached with AttachVolume.
 //! - Private addresses come from a `/20` per zone and are not reused: past 4091
 //!   launches in one zone of one project they repeat.
 

@@ -33,20 +33,31 @@ pub(crate) fn encode_token(position: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{TOKEN_PREFIX}{position}"))
 }
 
+/// The error for a `NextToken` this fake did not hand out. The token itself is not
+/// repeated: it is the caller's to keep.
+pub(crate) fn invalid_token() -> Ec2Error {
+    Ec2Error::new(
+        ErrorCode::InvalidPaginationToken,
+        "The specified pagination token is not valid or is expired.",
+    )
+}
+
 /// The position a token names; a token this fake did not make is
-/// `InvalidParameterValue`.
+/// `InvalidPaginationToken`.
 pub(crate) fn decode_token(token: &str) -> Result<String, Ec2Error> {
     URL_SAFE_NO_PAD
         .decode(token)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| text.strip_prefix(TOKEN_PREFIX).map(str::to_owned))
-        .ok_or_else(|| {
-            Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                format!("The token '{token}' is invalid."),
-            )
-        })
+        .ok_or_else(invalid_token)
+}
+
+/// The sequence number a token names, for lists kept in sequence order.
+pub(crate) fn decode_seq(token: &str) -> Result<u64, Ec2Error> {
+    decode_token(token)?
+        .parse::<u64>()
+        .map_err(|_| invalid_token())
 }
 
 #[cfg(test)]
@@ -54,12 +65,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_round_trip_and_foreign_ones_are_refused() {
+    fn tokens_round_trip_and_foreign_ones_are_invalid_pagination_tokens() {
         assert_eq!(decode_token(&encode_token("17")).unwrap(), "17");
-        assert_eq!(
-            decode_token("garbage").unwrap_err().message(),
-            "The token 'garbage' is invalid."
-        );
+        assert_eq!(decode_seq(&encode_token("17")).unwrap(), 17);
+        let refused = [
+            decode_token("garbage").unwrap_err(),
+            decode_seq("garbage").unwrap_err(),
+            decode_seq(&encode_token("not-a-number")).unwrap_err(),
+        ];
+        for error in refused {
+            assert_eq!(error.code(), ErrorCode::InvalidPaginationToken);
+            assert_eq!(
+                error.message(),
+                "The specified pagination token is not valid or is expired."
+            );
+        }
     }
 
     #[test]

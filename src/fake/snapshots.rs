@@ -18,7 +18,7 @@ use crate::ec2::model::*;
 
 use super::images::tag_list;
 use super::state::{RegionState, Tags, timestamp};
-use super::volumes::{self, Moment, storage_entry, token_seq};
+use super::volumes::{self, Moment, storage_entry};
 use super::{FakeCloud, Scope, filters, ids, paging, tags};
 
 /// A snapshot as it was taken; its state is computed from the start time.
@@ -259,7 +259,11 @@ pub(crate) fn describe(
     if !input.snapshot_ids.is_empty() && input.max_results.is_some() {
         return Err(paging::ids_with_max_results("snapshotSet"));
     }
-    let after = input.next_token.as_deref().map(token_seq).transpose()?;
+    let after = input
+        .next_token
+        .as_deref()
+        .map(paging::decode_seq)
+        .transpose()?;
 
     let moment = Moment::of(cloud);
     let state = cloud.read();

@@ -146,6 +146,11 @@ pub(crate) struct InstanceRecord {
     pub(crate) network_interface_id: Text,
     pub(crate) attachment_id: Text,
     pub(crate) root_volume_id: Text,
+    /// The volumes AttachVolume attached to the instance, in the order attached. A volume
+    /// stays listed after it is detached or attached elsewhere; its own attachment says
+    /// whether it is still attached here.
+    #[serde(default)]
+    pub(crate) attached_volumes: Vec<Text>,
     /// Whether the root volume goes when the instance terminates (RunInstances' mapping
     /// of the root device may keep it).
     #[serde(default = "yes")]

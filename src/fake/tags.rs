@@ -271,12 +271,9 @@ pub(crate) fn describe(
         None => None,
         Some(token) => {
             let position = paging::decode_token(token)?;
-            let (resource_id, key) = position.split_once('\n').ok_or_else(|| {
-                Ec2Error::new(
-                    ErrorCode::InvalidParameterValue,
-                    format!("The token '{token}' is invalid."),
-                )
-            })?;
+            let (resource_id, key) = position
+                .split_once('\n')
+                .ok_or_else(paging::invalid_token)?;
             Some((resource_id.to_owned(), key.to_owned()))
         }
     };

@@ -822,7 +822,7 @@ async fn paging_arguments_are_checked() {
         })
         .await
         .code(),
-        ErrorCode::InvalidParameterValue
+        ErrorCode::InvalidPaginationToken
     );
 }
 
@@ -1089,17 +1089,37 @@ async fn key_pair_names_are_unique_per_project() {
 }
 
 #[tokio::test]
-async fn malformed_public_keys_are_invalid_key_format() {
+async fn malformed_and_dsa_public_keys_are_invalid_key_format() {
     let cloud = quick_cloud();
-    let error = cloud
-        .import_key_pair(call(ImportKeyPairInput {
-            key_name: "bad".into(),
-            public_key_material: b"not a key".to_vec(),
-            tag_specifications: vec![],
-        }))
-        .await
-        .unwrap_err();
-    assert_eq!(error.code(), ErrorCode::InvalidKeyPairFormat);
+    // An `ssh-dss` blob: the key type, then p, q, g and y, here one byte each.
+    let mut dsa_blob = vec![0, 0, 0, 7];
+    dsa_blob.extend_from_slice(b"ssh-dss");
+    for _ in 0..4 {
+        dsa_blob.extend_from_slice(&[0, 0, 0, 1, 5]);
+    }
+    let dsa_line = format!(
+        "ssh-dss {} me@host",
+        base64::engine::general_purpose::STANDARD.encode(&dsa_blob)
+    );
+
+    for material in [&b""[..], b"not a key", dsa_line.as_bytes()] {
+        let refused = cloud
+            .import_key_pair(call(ImportKeyPairInput {
+                key_name: "bad".into(),
+                public_key_material: material.to_vec(),
+                tag_specifications: vec![],
+            }))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused,
+            error(
+                ErrorCode::InvalidKeyFormat,
+                "Key is not in valid OpenSSH public key format"
+            ),
+            "{material:?}"
+        );
+    }
 }
 
 #[tokio::test]

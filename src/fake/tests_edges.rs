@@ -315,3 +315,99 @@ async fn instances_filter_by_state_reason_code() {
     assert_eq!(ids, vec![stopped.instance_id.to_string()]);
     assert_ne!(running.instance_id, stopped.instance_id);
 }
+
+#[tokio::test]
+async fn every_paginated_describe_refuses_a_token_it_did_not_hand_out() {
+    let cloud = quick_cloud();
+    let expected = error(
+        ErrorCode::InvalidPaginationToken,
+        "The specified pagination token is not valid or is expired.",
+    );
+    let token = || Some("bm90LWEtdG9rZW4".to_owned());
+
+    let refusals = [
+        (
+            "DescribeInstances",
+            cloud
+                .describe_instances(call(DescribeInstancesInput {
+                    next_token: token(),
+                    ..Default::default()
+                }))
+                .await
+                .map(drop),
+        ),
+        (
+            "DescribeInstancesV6",
+            cloud
+                .describe_instances_v6(call(DescribeInstancesInput {
+                    next_token: token(),
+                    ..Default::default()
+                }))
+                .await
+                .map(drop),
+        ),
+        (
+            "DescribeInstanceStatus",
+            cloud
+                .describe_instance_status(call(DescribeInstanceStatusInput {
+                    next_token: token(),
+                    ..Default::default()
+                }))
+                .await
+                .map(drop),
+        ),
+        (
+            "DescribeVolumes",
+            cloud
+                .describe_volumes(call(DescribeVolumesInput {
+                    next_token: token(),
+                    ..Default::default()
+                }))
+                .await
+                .map(drop),
+        ),
+        (
+            "DescribeSnapshots",
+            cloud
+                .describe_snapshots(call(DescribeSnapshotsInput {
+                    next_token: token(),
+                    ..Default::default()
+                }))
+                .await
+                .map(drop),
+        ),
+        (
+            "DescribeSecurityGroups",
+            cloud
+                .describe_security_groups(call(DescribeSecurityGroupsInput {
+                    next_token: token(),
+                    ..Default::default()
+                }))
+                .await
+                .map(drop),
+        ),
+        (
+            "DescribeImages",
+            cloud
+                .describe_images(call(DescribeImagesInput {
+                    next_token: token(),
+                    ..Default::default()
+                }))
+                .await
+                .map(drop),
+        ),
+        (
+            "DescribeTags",
+            cloud
+                .describe_tags(call(DescribeTagsInput {
+                    next_token: token(),
+                    ..Default::default()
+                }))
+                .await
+                .map(drop),
+        ),
+    ];
+    for (action, refused) in refusals {
+        assert_eq!(refused, Err(expected.clone()), "{action}");
+    }
+}

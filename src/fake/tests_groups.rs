@@ -756,8 +756,8 @@ async fn describe_security_groups_pages_by_group_id() {
                 ..Default::default()
             }))
             .await,
-        ErrorCode::InvalidParameterValue,
-        "The token 'garbage' is invalid.",
+        ErrorCode::InvalidPaginationToken,
+        "The specified pagination token is not valid or is expired.",
     );
 }
 

@@ -898,8 +898,8 @@ async fn describe_volumes_takes_five_to_five_hundred_results() {
     assert_eq!(
         bad_token.unwrap_err(),
         error(
-            ErrorCode::InvalidParameterValue,
-            "The token 'garbage' is invalid."
+            ErrorCode::InvalidPaginationToken,
+            "The specified pagination token is not valid or is expired."
         )
     );
 }
@@ -1211,8 +1211,8 @@ async fn detach_volume_checks_the_instance_and_device_it_names() {
         error(
             ErrorCode::InvalidAttachmentNotFound,
             &format!(
-                "The volume '{volume_id}' is not attached to instance '{instance_id}' at \
-                 device '/dev/sdg'"
+                "The volume {volume_id} is not attached to instance {instance_id} as \
+                 device /dev/sdg"
             )
         )
     );
@@ -2048,5 +2048,180 @@ async fn volumes_and_snapshots_survive_save_and_restore() {
     assert_eq!(
         snapshot_ids_where(&cloud, DescribeSnapshotsInput::default()).await,
         [snapshot_id]
+    );
+}
+
+async fn block_device_mappings(cloud: &FakeCloud, instance_id: &str) -> Vec<(String, String)> {
+    let output = cloud
+        .describe_instances(call(DescribeInstancesInput {
+            instance_ids: vec![instance_id.into()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    output.reservations[0].instances[0]
+        .block_device_mappings
+        .iter()
+        .map(|mapping| (mapping.device_name.to_string(), mapping.status.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn describe_instances_shows_attached_volumes_after_the_root_by_device_name() {
+    let (cloud, clock) = slow_cloud();
+    let instance_id = launch(&cloud).await;
+    clock.advance(time::Duration::milliseconds(5_250));
+    let first = new_volume(&cloud, 10).await;
+    let second = new_volume(&cloud, 10).await;
+    clock.advance(time::Duration::seconds(5));
+
+    attach(&cloud, &second, &instance_id, "/dev/sdg")
+        .await
+        .unwrap();
+    attach(&cloud, &first, &instance_id, "/dev/sdf")
+        .await
+        .unwrap();
+    assert_eq!(
+        block_device_mappings(&cloud, &instance_id).await,
+        [
+            ("/dev/xvda".to_owned(), "attached".to_owned()),
+            ("/dev/sdf".to_owned(), "attaching".to_owned()),
+            ("/dev/sdg".to_owned(), "attaching".to_owned()),
+        ]
+    );
+
+    clock.advance(time::Duration::seconds(5));
+    let output = cloud
+        .describe_instances(call(DescribeInstancesInput {
+            instance_ids: vec![instance_id.clone()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let mappings = &output.reservations[0].instances[0].block_device_mappings;
+    assert_eq!(
+        mappings[1],
+        InstanceBlockDeviceMapping {
+            device_name: "/dev/sdf".into(),
+            volume_id: first.clone().into(),
+            status: "attached".into(),
+            // Attached 10.25 s after START; EC2 keeps attach times to the second.
+            attach_time: Some(START + time::Duration::seconds(10)),
+            delete_on_termination: false,
+        }
+    );
+    assert_eq!(mappings[2].volume_id.as_ref(), second);
+
+    detach(&cloud, detach_input(&second)).await.unwrap();
+    clock.advance(time::Duration::seconds(5));
+    assert_eq!(
+        block_device_mappings(&cloud, &instance_id).await,
+        [
+            ("/dev/xvda".to_owned(), "attached".to_owned()),
+            ("/dev/sdf".to_owned(), "attached".to_owned()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_attach_time_filter_finds_the_root_volume_by_the_time_describe_instances_shows() {
+    let (cloud, clock) = slow_cloud();
+    clock.advance(time::Duration::milliseconds(750));
+    let instance_id = launch(&cloud).await;
+    let output = cloud
+        .describe_instances(call(DescribeInstancesInput {
+            instance_ids: vec![instance_id.clone()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let root = &output.reservations[0].instances[0].block_device_mappings[0];
+    let attach_time = root.attach_time.unwrap();
+    assert_eq!(attach_time, START);
+
+    let shown = crate::ec2::xml::format_timestamp(attach_time);
+    assert_eq!(
+        volume_ids_where(&cloud, vec![filter("attachment.attach-time", &[shown])]).await,
+        only(root.volume_id.as_ref())
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_launch_client_token_shows_the_volumes_attached_since() {
+    let cloud = quick_cloud();
+    let input = RunInstancesInput {
+        image_id: Some(catalog_image(&cloud).await),
+        min_count: 1,
+        max_count: 1,
+        client_token: Some("launch-1".into()),
+        ..Default::default()
+    };
+    let launched = cloud.run_instances(call(input.clone())).await.unwrap();
+    let instance_id = launched.reservation.instances[0].instance_id.to_string();
+    let volume_id = new_volume(&cloud, 10).await;
+    attach(&cloud, &volume_id, &instance_id, "/dev/sdf")
+        .await
+        .unwrap();
+
+    let repeated = cloud.run_instances(call(input)).await.unwrap();
+    let mappings = &repeated.reservation.instances[0].block_device_mappings;
+    assert_eq!(mappings.len(), 2);
+    assert_eq!(mappings[1].device_name.as_ref(), "/dev/sdf");
+    assert_eq!(mappings[1].volume_id.as_ref(), volume_id);
+    assert_eq!(mappings[1].status.as_ref(), "attached");
+}
+
+#[tokio::test]
+async fn describe_instances_filters_by_the_block_device_mappings_of_attached_volumes() {
+    let cloud = quick_cloud();
+    let with_volume = launch(&cloud).await;
+    let without = launch(&cloud).await;
+    let volume_id = new_volume(&cloud, 10).await;
+    attach(&cloud, &volume_id, &with_volume, "/dev/sdf")
+        .await
+        .unwrap();
+
+    let instances_where = |name: &'static str, value: String| {
+        let cloud = &cloud;
+        async move {
+            let output = cloud
+                .describe_instances(call(DescribeInstancesInput {
+                    filters: vec![filter(name, &[value])],
+                    ..Default::default()
+                }))
+                .await
+                .unwrap();
+            output
+                .reservations
+                .iter()
+                .flat_map(|reservation| &reservation.instances)
+                .map(|instance| instance.instance_id.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let only_with_volume = vec![with_volume.clone()];
+    assert_eq!(
+        instances_where("block-device-mapping.volume-id", volume_id.clone()).await,
+        only_with_volume
+    );
+    assert_eq!(
+        instances_where("block-device-mapping.device-name", "/dev/sdf".into()).await,
+        only_with_volume
+    );
+    assert_eq!(
+        instances_where("block-device-mapping.delete-on-termination", "false".into()).await,
+        only_with_volume
+    );
+    assert_eq!(
+        instances_where("block-device-mapping.status", "attached".into()).await,
+        [with_volume.clone(), without.clone()]
+    );
+    assert_eq!(
+        instances_where(
+            "block-device-mapping.attach-time",
+            crate::ec2::xml::format_timestamp(START)
+        )
+        .await,
+        [with_volume, without]
     );
 }

@@ -351,7 +351,7 @@ pub(crate) fn add_root_volumes<'a>(
                 instance_id: instance_id.to_owned(),
                 device: root_device.to_owned(),
                 delete_on_termination: instance.root_delete_on_termination,
-                attach_time: instance.launch_time,
+                attach_time: attach_time(instance.launch_time),
                 detaching: false,
                 changed_at: instance.launch_time,
             }),
@@ -835,16 +835,6 @@ fn page_size(max_results: Option<i32>) -> Result<usize, Ec2Error> {
     }
 }
 
-/// A token's sequence number.
-pub(crate) fn token_seq(token: &str) -> Result<u64, Ec2Error> {
-    paging::decode_token(token)?.parse::<u64>().map_err(|_| {
-        Ec2Error::new(
-            ErrorCode::InvalidParameterValue,
-            format!("The token '{token}' is invalid."),
-        )
-    })
-}
-
 /// `DescribeVolumes`: the project's volumes in creation order.
 pub(crate) fn describe(
     cloud: &FakeCloud,
@@ -856,7 +846,11 @@ pub(crate) fn describe(
     if !input.volume_ids.is_empty() && input.max_results.is_some() {
         return Err(paging::ids_with_max_results("volumeSet"));
     }
-    let after = input.next_token.as_deref().map(token_seq).transpose()?;
+    let after = input
+        .next_token
+        .as_deref()
+        .map(paging::decode_seq)
+        .transpose()?;
 
     let moment = Moment::of(cloud);
     let state = cloud.read();
@@ -983,16 +977,8 @@ pub(crate) fn attach(
             &format!("{} is not a valid EBS device name.", input.device),
         ));
     }
-    let device_taken = region
-        .storage
-        .get(&scope.project)
-        .into_iter()
-        .flat_map(|storage| storage.volume_order.values())
-        .filter_map(|id| region.volumes.get(id))
-        .filter_map(|other| view(region, other, moment).attachment)
-        .any(|(attachment, _)| {
-            attachment.instance_id == input.instance_id && attachment.device == input.device
-        });
+    let device_taken = attached_to(region, instance, moment)
+        .any(|(_, attachment, _)| attachment.device == input.device);
     if device_taken {
         return Err(Ec2Error::new(
             ErrorCode::InvalidParameterValue,
@@ -1012,13 +998,46 @@ pub(crate) fn attach(
         instance_id: input.instance_id.clone(),
         device: input.device.clone(),
         delete_on_termination: false,
-        attach_time: moment.now,
+        attach_time: attach_time(moment.now),
         detaching: false,
         changed_at: moment.now,
     };
     let answer = attachment_of(record, &attachment, AttachmentState::Attaching, None);
     record.attachment = Some(attachment);
+    let instance = region
+        .instances
+        .get_mut(&input.instance_id)
+        .ok_or_else(Ec2Error::internal)?;
+    if !instance
+        .attached_volumes
+        .iter()
+        .any(|id| **id == *input.volume_id)
+    {
+        instance.attached_volumes.push(Text::from(&input.volume_id));
+    }
     Ok(answer)
+}
+
+/// The time an attachment made at `now` shows: EC2 keeps attach times to the second.
+pub(crate) fn attach_time(now: OffsetDateTime) -> OffsetDateTime {
+    now.replace_nanosecond(0).unwrap_or(now)
+}
+
+/// The volumes attached to `instance` at `moment`, its root volume first, each with its
+/// attachment and the attachment's state.
+pub(crate) fn attached_to<'a>(
+    region: &'a RegionState,
+    instance: &'a InstanceRecord,
+    moment: Moment,
+) -> impl Iterator<Item = (&'a VolumeRecord, &'a AttachmentRecord, AttachmentState)> {
+    std::iter::once(&instance.root_volume_id)
+        .chain(&instance.attached_volumes)
+        .filter_map(|volume_id| region.volumes.get(volume_id.as_ref()))
+        .filter_map(move |record| {
+            let (attachment, state) = view(region, record, moment).attachment?;
+            (*attachment.instance_id == *instance.instance_id)
+                .then_some((record, attachment, state))
+        })
 }
 
 /// `DetachVolume`: answers with the attachment `detaching`.
@@ -1058,7 +1077,7 @@ pub(crate) fn detach(
         return Err(Ec2Error::new(
             ErrorCode::InvalidAttachmentNotFound,
             format!(
-                "The volume '{}' is not attached to instance '{}' at device '{device}'",
+                "The volume {} is not attached to instance {} as device {device}",
                 record.volume_id, attachment.instance_id
             ),
         ));

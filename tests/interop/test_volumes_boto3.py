@@ -90,6 +90,37 @@ def test_attach_and_detach_walk_the_attachment_states(ec2, image_id):
     )
 
 
+def test_describe_instances_maps_the_volumes_attached_since_launch(ec2, image_id):
+    instance_id = launch(ec2, image_id)
+    volume_id = ec2.create_volume(AvailabilityZone=ZONE, Size=5)["VolumeId"]
+    ec2.get_waiter("volume_available").wait(VolumeIds=[volume_id], WaiterConfig=WAITER_CONFIG)
+    ec2.attach_volume(VolumeId=volume_id, InstanceId=instance_id, Device="/dev/sdf")
+    ec2.get_waiter("volume_in_use").wait(VolumeIds=[volume_id], WaiterConfig=WAITER_CONFIG)
+
+    instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0][
+        "Instances"
+    ][0]
+    mapped = instance["BlockDeviceMappings"][1]
+    assert mapped["DeviceName"] == "/dev/sdf"
+    assert mapped["Ebs"]["VolumeId"] == volume_id
+    assert mapped["Ebs"]["Status"] == "attached"
+    assert mapped["Ebs"]["DeleteOnTermination"] is False
+    attachment = ec2.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]["Attachments"][0]
+    assert mapped["Ebs"]["AttachTime"] == attachment["AttachTime"]
+    assert mapped["Ebs"]["AttachTime"].microsecond == 0
+
+
+def test_a_next_token_the_server_did_not_give_is_an_invalid_pagination_token(ec2):
+    for call in (ec2.describe_volumes, ec2.describe_snapshots, ec2.describe_instances):
+        with pytest.raises(ClientError) as raised:
+            call(NextToken="not-a-token")
+        assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert raised.value.response["Error"] == {
+            "Code": "InvalidPaginationToken",
+            "Message": "The specified pagination token is not valid or is expired.",
+        }
+
+
 def test_each_instance_lists_its_root_volume(ec2, image_id):
     instance_id = launch(ec2, image_id)
     volumes = ec2.describe_volumes(

@@ -30,15 +30,12 @@ impl AddressDomain {
         }
     }
 
-    /// Reads the `Domain` parameter; another value is `InvalidParameterValue`.
-    fn from_arg(value: &str) -> Result<Self, Ec2Error> {
+    /// Reads the `Domain` parameter. EC2 refuses no value here: an empty or unknown
+    /// domain (`""`, `xyz`) allocates a VPC address, the default.
+    fn from_arg(value: &str) -> Self {
         match value {
-            "vpc" => Ok(AddressDomain::Vpc),
-            "standard" => Ok(AddressDomain::Standard),
-            _ => Err(Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                format!("Invalid value '{value}' for domain."),
-            )),
+            "standard" => AddressDomain::Standard,
+            _ => AddressDomain::Vpc,
         }
     }
 }
@@ -127,10 +124,7 @@ pub struct AllocateAddressInput {
 impl FromArgs for AllocateAddressInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
         Ok(AllocateAddressInput {
-            domain: args
-                .str("Domain")
-                .map(AddressDomain::from_arg)
-                .transpose()?,
+            domain: args.str("Domain").map(AddressDomain::from_arg),
             address: args.string("Address"),
             public_ipv4_pool: args.string("PublicIpv4Pool"),
             network_border_group: args.string("NetworkBorderGroup"),
@@ -201,7 +195,7 @@ impl FromArgs for AssociateAddressInput {
         if input.instance_id.is_none() && input.network_interface_id.is_none() {
             return Err(Ec2Error::new(
                 ErrorCode::MissingParameter,
-                "Either instance ID or network interface id must be specified",
+                "Invalid request, expect InstanceId/NetworkId parameter.",
             ));
         }
         Ok(input)
@@ -385,11 +379,15 @@ mod tests {
     }
 
     #[test]
-    fn allocate_address_refuses_an_unknown_domain() {
-        let args = Args::from_pairs([("Domain", "classic")]);
-        let error = AllocateAddressInput::from_args(&args).unwrap_err();
-        assert_eq!(error.code(), ErrorCode::InvalidParameterValue);
-        assert_eq!(error.message(), "Invalid value 'classic' for domain.");
+    fn allocate_address_reads_an_empty_or_unknown_domain_as_vpc() {
+        for domain in ["", "xyz", "classic"] {
+            let args = Args::from_pairs([("Domain", domain)]);
+            assert_eq!(
+                AllocateAddressInput::from_args(&args).unwrap().domain,
+                Some(AddressDomain::Vpc),
+                "{domain:?}"
+            );
+        }
     }
 
     #[test]
@@ -431,7 +429,7 @@ mod tests {
         assert_eq!(error.code(), ErrorCode::MissingParameter);
         assert_eq!(
             error.message(),
-            "Either instance ID or network interface id must be specified"
+            "Invalid request, expect InstanceId/NetworkId parameter."
         );
     }
 

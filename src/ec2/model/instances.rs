@@ -1000,8 +1000,15 @@ pub struct TerminateInstancesInput {
 
 impl FromArgs for TerminateInstancesInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        let instance_ids = args.strings("InstanceId");
+        if instance_ids.is_empty() {
+            return Err(Ec2Error::new(
+                ErrorCode::InvalidParameterCombination,
+                "No instances specified",
+            ));
+        }
         Ok(TerminateInstancesInput {
-            instance_ids: required_instance_ids(args)?,
+            instance_ids,
             force: args.boolean("Force")?.unwrap_or(false),
             skip_os_shutdown: args.boolean("SkipOsShutdown")?.unwrap_or(false),
         })

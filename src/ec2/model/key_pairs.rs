@@ -91,7 +91,7 @@ impl FromArgs for ImportKeyPairInput {
             .decode(encoded.trim())
             .map_err(|_| {
                 Ec2Error::new(
-                    ErrorCode::InvalidKeyPairFormat,
+                    ErrorCode::InvalidKeyFormat,
                     "Key is not in valid OpenSSH public key format",
                 )
             })?;
@@ -287,7 +287,7 @@ mod tests {
     fn import_key_pair_with_bad_base64_is_invalid_key_format() {
         let args = Args::from_pairs([("KeyName", "mine"), ("PublicKeyMaterial", "%%%")]);
         let error = ImportKeyPairInput::from_args(&args).unwrap_err();
-        assert_eq!(error.code(), ErrorCode::InvalidKeyPairFormat);
+        assert_eq!(error.code(), ErrorCode::InvalidKeyFormat);
         assert_eq!(
             error.message(),
             "Key is not in valid OpenSSH public key format"

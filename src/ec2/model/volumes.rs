@@ -260,9 +260,10 @@ impl FromArgs for CreateVolumeInput {
             _ => {}
         }
         if input.size.is_none() && input.snapshot_id.is_none() {
+            // EC2's own wording, as the aws CLI shows it.
             return Err(Ec2Error::new(
                 ErrorCode::MissingParameter,
-                "The request must contain the parameter size or snapshotId",
+                "The request must contain the parameter size/snapshot",
             ));
         }
         Ok(input)
@@ -564,7 +565,7 @@ pub(crate) mod tests {
         assert_eq!(error.code(), ErrorCode::MissingParameter);
         assert_eq!(
             error.message(),
-            "The request must contain the parameter size or snapshotId"
+            "The request must contain the parameter size/snapshot"
         );
     }
 

@@ -105,6 +105,14 @@ fn run_instances_reads_what_boto3_sends() {
 }
 
 #[test]
+fn terminate_instances_without_an_instance_is_a_parameter_combination_error() {
+    let args = Args::from_pairs([("Action", "TerminateInstances")]);
+    let error = TerminateInstancesInput::from_args(&args).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidParameterCombination);
+    assert_eq!(error.message(), "No instances specified");
+}
+
+#[test]
 fn run_instances_needs_both_counts() {
     let args = Args::from_pairs([("ImageId", "ami-1"), ("MinCount", "1")]);
     let error = RunInstancesInput::from_args(&args).unwrap_err();
