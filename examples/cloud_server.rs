@@ -13,7 +13,7 @@ use std::sync::Arc;
 use cumulo::core::{Application, Body, Request, Response, UrlMap, from_fn};
 use cumulo::ec2::auth::{Credential, StaticCredentials};
 use cumulo::ec2::{Authentication, Ec2Api};
-use cumulo::fake::FakeCloud;
+use cumulo::fake::{FakeCloud, Quotas};
 use cumulo::server::Server;
 
 const DEFAULT_ACCESS_KEY: &str = "cumulo";
@@ -39,6 +39,10 @@ OPTIONS:
     --allow-unknown-images    launch any well-formed image id, not only those one can see
     --instance-limit N        pending and running instances allowed per project and
                               region (default 1000)
+    --quota NAME=N            another per-project, per-region quota (repeatable): NAME is
+                              security-groups, rules-per-group, addresses, key-pairs,
+                              volumes or snapshots (defaults: AWS's, 2500, 60, 5, 5000,
+                              5000, 100000)
     --lockout-memcached HOST:PORT
                               keep lockout counts in memcached, shared with other API
                               nodes (needs the `memcached` feature)
@@ -56,7 +60,7 @@ struct Options {
     credentials: Vec<Credential>,
     auth_none: bool,
     allow_unknown_images: bool,
-    instance_limit: usize,
+    quotas: Quotas,
     lockout_memcached: Option<String>,
     reset_api: bool,
     debug: bool,
@@ -82,6 +86,27 @@ fn parse_credential(text: &str) -> Result<Credential, String> {
     Ok(Credential::new(access_key, secret, access_key, project).with_roles(roles))
 }
 
+fn set_quota(quotas: &mut Quotas, text: &str) -> Result<(), String> {
+    let (name, number) = text
+        .split_once('=')
+        .ok_or_else(|| format!("--quota {text:?}: expected NAME=N"))?;
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("--quota {text:?}: {number:?} is not a number"))?;
+    let quota = match name {
+        "instances" => &mut quotas.instances,
+        "security-groups" => &mut quotas.security_groups,
+        "rules-per-group" => &mut quotas.rules_per_group,
+        "addresses" => &mut quotas.addresses,
+        "key-pairs" => &mut quotas.key_pairs,
+        "volumes" => &mut quotas.volumes,
+        "snapshots" => &mut quotas.snapshots,
+        other => return Err(format!("--quota {text:?}: no quota is called {other:?}")),
+    };
+    *quota = number;
+    Ok(())
+}
+
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         ec2_listen: "127.0.0.1:8773".parse().unwrap(),
@@ -90,7 +115,10 @@ fn parse_options() -> Result<Options, String> {
         credentials: Vec::new(),
         auth_none: false,
         allow_unknown_images: false,
-        instance_limit: 1000,
+        quotas: Quotas {
+            instances: 1000,
+            ..Quotas::default()
+        },
         lockout_memcached: None,
         reset_api: false,
         debug: false,
@@ -124,10 +152,11 @@ fn parse_options() -> Result<Options, String> {
             "--allow-unknown-images" => options.allow_unknown_images = true,
             "--instance-limit" => {
                 let text = value("--instance-limit")?;
-                options.instance_limit = text
+                options.quotas.instances = text
                     .parse()
                     .map_err(|_| format!("--instance-limit {text:?}: not a number"))?;
             }
+            "--quota" => set_quota(&mut options.quotas, &value("--quota")?)?,
             "--lockout-memcached" => {
                 let address = value("--lockout-memcached")?;
                 if cfg!(not(feature = "memcached")) {
@@ -172,7 +201,7 @@ async fn main() -> ExitCode {
         .default_region(&options.region)
         .default_account_id(&options.account_id)
         .allow_unknown_images(options.allow_unknown_images)
-        .instance_limit(options.instance_limit)
+        .quotas(options.quotas)
         .build();
     let mut regions = vec![options.region.clone()];
     regions.extend(

@@ -197,6 +197,10 @@ error_codes! {
     InvalidTagKeyMalformed = "InvalidTagKey.Malformed", 400;
     /// Too many tags on a resource.
     TagLimitExceeded = "TagLimitExceeded", 400;
+    /// The project's volume quota is reached.
+    VolumeLimitExceeded = "VolumeLimitExceeded", 400;
+    /// The project's snapshot quota is reached.
+    SnapshotLimitExceeded = "SnapshotLimitExceeded", 400;
 }
 
 /// An EC2 error: the answer to a request that did not succeed.

@@ -32,9 +32,6 @@ use super::images::tag_list;
 use super::state::{InstanceRecord, ProjectRegion, RegionState, Tags};
 use super::{FakeCloud, Scope, filters, ids, instances, security_groups};
 
-/// The most addresses a project may hold in a region.
-pub(crate) const ADDRESS_LIMIT: usize = 5;
-
 /// The pool every address comes from.
 const POOL: &str = "amazon";
 
@@ -253,19 +250,21 @@ pub(crate) fn allocate(
         .regions
         .get_mut(&scope.region)
         .ok_or_else(Ec2Error::internal)?;
-    let store = store_mut(region, scope);
-    if store.addresses.len() >= ADDRESS_LIMIT {
+    if store_mut(region, scope).addresses.len() >= cloud.quotas().addresses {
         return Err(Ec2Error::new(
             ErrorCode::AddressLimitExceeded,
             "The maximum number of addresses has been reached.",
         ));
     }
-    let taken = |ip: [u8; 4]| {
-        store
-            .addresses
-            .iter()
-            .any(|address| address.public_ip == ip)
+    // Addresses and allocation ids are unique in the region, whichever project holds them:
+    // one project can neither take another's address nor learn whose it is.
+    let held = || {
+        region
+            .projects
+            .values()
+            .flat_map(|project| project.addresses.addresses.iter())
     };
+    let taken = |ip: [u8; 4]| held().any(|address| address.public_ip == ip);
     let public_ip = match requested {
         Some(ip) if taken(ip) => {
             return Err(Ec2Error::new(
@@ -283,14 +282,10 @@ pub(crate) fn allocate(
         }
     };
     let mut allocation_id = ids::random_id("eipalloc-");
-    while store
-        .addresses
-        .iter()
-        .any(|address| address.allocation_id == allocation_id)
-    {
+    while held().any(|address| address.allocation_id == allocation_id) {
         allocation_id = ids::random_id("eipalloc-");
     }
-    store.addresses.push(AddressRecord {
+    store_mut(region, scope).addresses.push(AddressRecord {
         allocation_id: allocation_id.clone(),
         public_ip,
         association: None,

@@ -77,6 +77,13 @@ fn insert(cloud: &FakeCloud, scope: &Scope, record: KeyPairRecord) -> Result<(),
     if project.key_pairs.contains_key(&record.key_name) {
         return Err(duplicate(&record.key_name));
     }
+    let quota = cloud.quotas().key_pairs;
+    if project.key_pairs.len() >= quota {
+        return Err(Ec2Error::new(
+            ErrorCode::ResourceLimitExceeded,
+            format!("The maximum number of key pairs ({quota}) has been reached."),
+        ));
+    }
     project.key_pairs.insert(record.key_name.clone(), record);
     Ok(())
 }

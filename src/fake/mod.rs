@@ -101,7 +101,43 @@ struct Config {
     accounts: HashMap<String, String>,
     allow_unknown_images: bool,
     transition_delay: Duration,
-    instance_limit: usize,
+    quotas: Quotas,
+}
+
+/// How many resources of each kind one project may hold in one region; going past one
+/// answers the error code EC2 uses for it. The defaults are AWS's default quotas where
+/// AWS has a count, and generous where it counts something else (volume storage).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quotas {
+    /// Pending and running instances (`InstanceLimitExceeded`; default 20, what
+    /// DescribeAccountAttributes reports as `max-instances`).
+    pub instances: usize,
+    /// Security groups per VPC (`SecurityGroupLimitExceeded`; default 2,500).
+    pub security_groups: usize,
+    /// Ingress rules per security group (`RulesPerSecurityGroupLimitExceeded`; default 60).
+    pub rules_per_group: usize,
+    /// Elastic IP addresses (`AddressLimitExceeded`; default 5).
+    pub addresses: usize,
+    /// Key pairs (`ResourceLimitExceeded`; default 5,000).
+    pub key_pairs: usize,
+    /// Volumes (`VolumeLimitExceeded`; default 5,000).
+    pub volumes: usize,
+    /// Snapshots (`SnapshotLimitExceeded`; default 100,000).
+    pub snapshots: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            instances: regions::DEFAULT_INSTANCE_LIMIT,
+            security_groups: 2_500,
+            rules_per_group: 60,
+            addresses: 5,
+            key_pairs: 5_000,
+            volumes: 5_000,
+            snapshots: 100_000,
+        }
+    }
 }
 
 impl fmt::Debug for FakeCloud {
@@ -178,9 +214,16 @@ impl FakeCloudBuilder {
     }
 
     /// How many pending or running instances a project may have in a region (default:
-    /// 20, what DescribeAccountAttributes reports as `max-instances`).
+    /// 20, what DescribeAccountAttributes reports as `max-instances`); the same as
+    /// setting [`Quotas::instances`].
     pub fn instance_limit(mut self, limit: usize) -> Self {
-        self.config.instance_limit = limit;
+        self.config.quotas.instances = limit;
+        self
+    }
+
+    /// Every per-project quota at once (default: [`Quotas::default`]).
+    pub fn quotas(mut self, quotas: Quotas) -> Self {
+        self.config.quotas = quotas;
         self
     }
 
@@ -257,7 +300,7 @@ impl FakeCloud {
                 accounts: HashMap::new(),
                 allow_unknown_images: false,
                 transition_delay: Duration::ZERO,
-                instance_limit: regions::DEFAULT_INSTANCE_LIMIT,
+                quotas: Quotas::default(),
             },
         }
     }
@@ -339,7 +382,12 @@ impl FakeCloud {
     }
 
     pub(crate) fn instance_limit(&self) -> usize {
-        self.inner.config.instance_limit
+        self.inner.config.quotas.instances
+    }
+
+    /// The per-project quotas.
+    pub(crate) fn quotas(&self) -> &Quotas {
+        &self.inner.config.quotas
     }
 
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {

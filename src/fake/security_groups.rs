@@ -40,12 +40,6 @@ use super::images::tag_list;
 use super::state::{ProjectRegion, RegionState, Tags};
 use super::{FakeCloud, Scope, filters, ids, paging, regions, tags};
 
-/// The most security groups a VPC may have.
-pub(crate) const GROUP_LIMIT: usize = 2500;
-
-/// The most inbound rules a security group may have (and, apart, outbound ones).
-pub(crate) const RULE_LIMIT: usize = 60;
-
 /// The name of every VPC's own group.
 const DEFAULT_GROUP: &str = "default";
 
@@ -435,7 +429,7 @@ pub(crate) fn create(
             ),
         ));
     }
-    if store.groups.len() >= GROUP_LIMIT {
+    if store.groups.len() >= cloud.quotas().security_groups {
         return Err(Ec2Error::new(
             ErrorCode::SecurityGroupLimitExceeded,
             format!(
@@ -914,7 +908,7 @@ pub(crate) fn authorize_ingress(
                 ));
             }
         }
-        if group.ingress.len() + added.len() > RULE_LIMIT {
+        if group.ingress.len() + added.len() > cloud.quotas().rules_per_group {
             return Err(Ec2Error::new(
                 ErrorCode::RulesPerSecurityGroupLimitExceeded,
                 "The maximum number of rules per security group has been reached.",

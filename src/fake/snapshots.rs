@@ -107,6 +107,17 @@ pub(crate) fn create(
         ));
     }
     let snapshot_tags = tags::specified(&input.tag_specifications, &["snapshot"], "snapshot")?;
+    let quota = cloud.quotas().snapshots;
+    let held = region
+        .storage
+        .get(&scope.project)
+        .map_or(0, |storage| storage.snapshot_order.len());
+    if held >= quota {
+        return Err(Ec2Error::new(
+            ErrorCode::SnapshotLimitExceeded,
+            format!("The maximum number of snapshots ({quota}) has been reached."),
+        ));
+    }
     let new = NewSnapshot {
         volume_id: input.volume_id.clone(),
         volume_size: volume.size,

@@ -411,3 +411,193 @@ async fn every_paginated_describe_refuses_a_token_it_did_not_hand_out() {
         assert_eq!(refused, Err(expected.clone()), "{action}");
     }
 }
+
+#[tokio::test]
+async fn configured_quotas_refuse_one_more_with_each_code_and_free_up_on_delete() {
+    let cloud = FakeCloud::builder()
+        .clock(Arc::new(crate::core::ManualClock::new(START)))
+        .quotas(Quotas {
+            instances: 1,
+            security_groups: 2,
+            rules_per_group: 1,
+            addresses: 1,
+            key_pairs: 1,
+            volumes: 1,
+            snapshots: 1,
+        })
+        .build();
+    let refused = |result: Result<(), Ec2Error>| result.unwrap_err();
+
+    // Key pairs.
+    let key = |name: &str| CreateKeyPairInput {
+        key_name: name.into(),
+        key_type: Some("ed25519".into()),
+        ..Default::default()
+    };
+    cloud.create_key_pair(call(key("one"))).await.unwrap();
+    assert_eq!(
+        refused(cloud.create_key_pair(call(key("two"))).await.map(drop)),
+        error(
+            ErrorCode::ResourceLimitExceeded,
+            "The maximum number of key pairs (1) has been reached."
+        )
+    );
+    // Another project has a quota of its own.
+    cloud
+        .create_key_pair(call_as("other", key("two")))
+        .await
+        .unwrap();
+    cloud
+        .delete_key_pair(call(DeleteKeyPairInput {
+            key_name: Some("one".into()),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    cloud.create_key_pair(call(key("two"))).await.unwrap();
+
+    // Volumes and snapshots.
+    let volume = cloud.create_volume(call(volume_input(1))).await.unwrap();
+    assert_eq!(
+        refused(cloud.create_volume(call(volume_input(1))).await.map(drop)),
+        error(
+            ErrorCode::VolumeLimitExceeded,
+            "The maximum number of volumes (1) has been reached."
+        )
+    );
+    let snapshot = |volume_id: &str| CreateSnapshotInput {
+        volume_id: volume_id.into(),
+        ..Default::default()
+    };
+    let first = cloud
+        .create_snapshot(call(snapshot(&volume.volume_id)))
+        .await
+        .unwrap();
+    assert_eq!(
+        refused(
+            cloud
+                .create_snapshot(call(snapshot(&volume.volume_id)))
+                .await
+                .map(drop)
+        ),
+        error(
+            ErrorCode::SnapshotLimitExceeded,
+            "The maximum number of snapshots (1) has been reached."
+        )
+    );
+    cloud
+        .delete_snapshot(call(DeleteSnapshotInput {
+            snapshot_id: first.snapshot_id,
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    cloud
+        .create_snapshot(call(snapshot(&volume.volume_id)))
+        .await
+        .unwrap();
+
+    // Security groups: `default` is the first of two.
+    let group = |name: &str| CreateSecurityGroupInput {
+        group_name: name.into(),
+        description: "quota".into(),
+        ..Default::default()
+    };
+    let web = cloud
+        .create_security_group(call(group("web")))
+        .await
+        .unwrap();
+    let over = refused(
+        cloud
+            .create_security_group(call(group("db")))
+            .await
+            .map(drop),
+    );
+    assert_eq!(over.code(), ErrorCode::SecurityGroupLimitExceeded);
+    let rule = |cidr: &str| AuthorizeSecurityGroupIngressInput {
+        ingress: SecurityGroupIngress {
+            group_id: Some(web.group_id.clone()),
+            ip_protocol: Some("tcp".into()),
+            from_port: Some(22),
+            to_port: Some(22),
+            cidr_ip: Some(cidr.into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    cloud
+        .authorize_security_group_ingress(call(rule("10.0.0.0/8")))
+        .await
+        .unwrap();
+    let over = refused(
+        cloud
+            .authorize_security_group_ingress(call(rule("10.1.0.0/16")))
+            .await
+            .map(drop),
+    );
+    assert_eq!(over.code(), ErrorCode::RulesPerSecurityGroupLimitExceeded);
+
+    // Addresses and instances.
+    cloud
+        .allocate_address(call(AllocateAddressInput::default()))
+        .await
+        .unwrap();
+    let over = refused(
+        cloud
+            .allocate_address(call(AllocateAddressInput::default()))
+            .await
+            .map(drop),
+    );
+    assert_eq!(over.code(), ErrorCode::AddressLimitExceeded);
+    let image_id = catalog_image(&cloud).await;
+    let launch = || RunInstancesInput {
+        image_id: Some(image_id.clone()),
+        min_count: 1,
+        max_count: 1,
+        ..Default::default()
+    };
+    cloud.run_instances(call(launch())).await.unwrap();
+    let over = refused(cloud.run_instances(call(launch())).await.map(drop));
+    assert_eq!(over.code(), ErrorCode::InstanceLimitExceeded);
+}
+
+#[tokio::test]
+async fn an_address_another_project_holds_cannot_be_allocated() {
+    let cloud = quick_cloud();
+    let held = cloud
+        .allocate_address(call(AllocateAddressInput::default()))
+        .await
+        .unwrap();
+    let asking = |project: &str| {
+        call_as(
+            project,
+            AllocateAddressInput {
+                address: Some(held.public_ip.to_string()),
+                ..Default::default()
+            },
+        )
+    };
+    let expected = error(
+        ErrorCode::InvalidParameterValue,
+        &format!("The address {} is already allocated.", held.public_ip),
+    );
+    assert_eq!(
+        cloud.allocate_address(asking("other")).await.unwrap_err(),
+        expected
+    );
+    assert_eq!(
+        cloud.allocate_address(asking("default")).await.unwrap_err(),
+        expected
+    );
+    let described = cloud
+        .describe_addresses(call(DescribeAddressesInput::default()))
+        .await
+        .unwrap();
+    assert_eq!(described.addresses.len(), 1);
+    assert_eq!(described.addresses[0].allocation_id, held.allocation_id);
+    let theirs = cloud
+        .describe_addresses(call_as("other", DescribeAddressesInput::default()))
+        .await
+        .unwrap();
+    assert!(theirs.addresses.is_empty());
+}

@@ -676,6 +676,17 @@ pub(crate) fn create(
     }
 
     let plan = plan_volume(region, scope, input)?;
+    let quota = cloud.quotas().volumes;
+    let held = region
+        .storage
+        .get(&scope.project)
+        .map_or(0, |storage| storage.volume_order.len());
+    if held >= quota {
+        return Err(Ec2Error::new(
+            ErrorCode::VolumeLimitExceeded,
+            format!("The maximum number of volumes ({quota}) has been reached."),
+        ));
+    }
 
     let mut volume_id = ids::random_id("vol-");
     while region.volumes.contains_key(&volume_id) {
