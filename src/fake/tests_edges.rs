@@ -488,7 +488,6 @@ async fn configured_quotas_refuse_one_more_with_each_code_and_free_up_on_delete(
     cloud
         .delete_snapshot(call(DeleteSnapshotInput {
             snapshot_id: first.snapshot_id,
-            ..Default::default()
         }))
         .await
         .unwrap();
