@@ -48,8 +48,14 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
+/// How many of an input's own keys the accessors are tried on: each accessor looks a path
+/// up from the root, so trying every key of a large input costs its square and would spend
+/// the run on a few inputs.
+const KEYS_EXERCISED: usize = 32;
+
 fn exercise(args: &Args, keys: &[String]) {
-    for path in PATHS.iter().copied().chain(keys.iter().map(String::as_str)) {
+    let own = keys.iter().take(KEYS_EXERCISED).map(String::as_str);
+    for path in PATHS.iter().copied().chain(own) {
         let _ = args.filters(path);
         let _ = args.strings(path);
         let _ = args.number::<i64>(path);
