@@ -8,6 +8,8 @@ pub mod core;
 pub mod ec2;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(feature = "metadata")]
+pub mod metadata;
 #[cfg(feature = "hyper")]
 pub mod server;
 #[cfg(feature = "fake")]
