@@ -92,7 +92,7 @@ use zeroize::Zeroizing;
 
 use crate::core::{
     Application, BodyLimitExceeded, BodyReadFailed, BoxError, RemoteAddr, Request, Response,
-    SharedClock, SystemClock,
+    ScriptName, SharedClock, SystemClock,
 };
 
 pub use error::MetadataError;
@@ -247,9 +247,15 @@ impl MetadataService {
         if request.extensions().get::<BodyReadFailed>().is_some() {
             return Err(MetadataError::BodyReadFailed);
         }
-        let path: Vec<&str> = request
-            .uri()
-            .path()
+        // Under a UrlMap prefix, the tree starts below the prefix.
+        let full_path = request.uri().path();
+        let path = match request.extensions().get::<ScriptName>() {
+            Some(ScriptName(prefix)) => {
+                full_path.strip_prefix(prefix.as_str()).unwrap_or(full_path)
+            }
+            None => full_path,
+        };
+        let path: Vec<&str> = path
             .split('/')
             .filter(|segment| !segment.is_empty())
             .collect();

@@ -506,6 +506,23 @@ async fn binary_user_data_is_served_byte_for_byte() {
 }
 
 #[tokio::test]
+async fn under_a_url_map_prefix_the_tree_starts_below_it() {
+    let h = harness();
+    let service: Arc<dyn Application> = Arc::new(h.service);
+    let map = crate::core::UrlMap::new().mount("/metadata", service);
+    let response = map
+        .call(request(
+            "GET",
+            "/metadata/latest/meta-data/instance-id",
+            Some("10.0.0.5"),
+            &[],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.body().as_bytes(), INSTANCE.as_bytes());
+}
+
+#[tokio::test]
 async fn methods_other_than_get_are_405() {
     let h = harness();
     for (method, path) in [
