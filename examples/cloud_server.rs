@@ -55,8 +55,8 @@ OPTIONS:
                               (hex HMAC-SHA256 of the instance id under SECRET) from a
                               metadata proxy
     --metadata-caller newest  a loopback caller reads the metadata of the newest running
-                              instance of project `default` (default: callers are found
-                              by their address only)
+                              instance of project `default`, looked up afresh at each
+                              request (default: callers are found by their address only)
     --debug                   log every request and response (secrets redacted)
     -h, --help                this text
 ";
@@ -364,6 +364,10 @@ async fn serve_metadata(options: &MetadataOptions, fake: &FakeCloud) -> Result<(
         Arc::new(fake.clone())
     };
     let mut service = MetadataService::builder(provider);
+    if options.loopback_is_newest {
+        // The newest instance changes with every launch: a cached answer would be stale.
+        service = service.cache_ttl(std::time::Duration::ZERO);
+    }
     if let Some(secret) = &options.secret {
         service = service.shared_secret(secret.as_bytes());
     }
