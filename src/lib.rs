@@ -4,6 +4,8 @@
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "actix")]
+pub mod actix;
 pub mod core;
 pub mod ec2;
 #[cfg(feature = "fake")]
