@@ -10,6 +10,8 @@
 //! - The public key is the key pair's as it is now: deleting the key pair after launch
 //!   drops it from the metadata, where EC2 keeps the launch-time key.
 //! - Lookups by address scan every live instance (the service caches their answers).
+//! - `MetadataOptions.HttpEndpoint=disabled` is not honoured: the instance's metadata is
+//!   served all the same (only `HttpTokens` is).
 
 use std::net::{IpAddr, Ipv4Addr};
 

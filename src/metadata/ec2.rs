@@ -3,6 +3,12 @@
 //!
 //! Keys EC2 introduced after 2009-04-04 (`mac`, `iam/`, `placement/region`) appear only
 //! under `latest`, the one version newer than that served here.
+//!
+//! # Limitations
+//!
+//! - `dynamic/instance-identity/` has the document but not its `pkcs7`, `signature` or
+//!   `rsa2048` signatures: nothing here holds a signing key.
+//! - No `product-codes`, `ancestor-ami-ids`, `network/` or `tags/` keys.
 
 use time::OffsetDateTime;
 use time::macros::format_description;
