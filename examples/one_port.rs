@@ -6,8 +6,12 @@
 //! cargo run --example one_port -- --listen 127.0.0.1:8780
 //! curl -H 'Host: metadata.localhost' http://127.0.0.1:8780/
 //! AWS_ACCESS_KEY_ID=cumulo AWS_SECRET_ACCESS_KEY=cumulo-secret \
-//!     aws ec2 describe-regions --endpoint-url http://ec2.localhost:8780 --region us-east-1
+//!     aws ec2 describe-regions --endpoint-url http://127.0.0.1:8780/services/Cloud \
+//!     --region us-east-1
 //! ```
+//!
+//! The aws CLI reaches the `ec2.*` mount too, through a name that resolves to this host
+//! (`--endpoint-url http://ec2.localhost:8780` where `*.localhost` resolves to loopback).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
