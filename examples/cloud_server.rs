@@ -381,6 +381,7 @@ async fn serve_metadata(options: &MetadataOptions, fake: &FakeCloud) -> Result<(
     println!("Metadata: http://{address}/");
     if options.loopback_is_newest {
         println!("  a loopback caller is the newest running instance of project {DEFAULT_PROJECT}");
+        println!("  try: curl http://{address}/latest/meta-data/instance-id");
     }
     if options.secret.is_some() {
         println!("  signed X-Instance-ID requests accepted (--metadata-secret)");

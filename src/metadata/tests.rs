@@ -523,6 +523,23 @@ async fn under_a_url_map_prefix_the_tree_starts_below_it() {
 }
 
 #[tokio::test]
+async fn head_answers_like_get() {
+    let h = harness();
+    let answer = h
+        .send(request(
+            "HEAD",
+            "/latest/meta-data/instance-id",
+            Some("10.0.0.5"),
+            &[],
+        ))
+        .await;
+    assert_eq!(
+        (answer.status, answer.content_type.as_str()),
+        (200, "text/plain")
+    );
+}
+
+#[tokio::test]
 async fn methods_other_than_get_are_405() {
     let h = harness();
     for (method, path) in [
