@@ -1,9 +1,11 @@
-//! An in-memory cloud for EC2 clients: the EC2 Query API over `cumulo::fake::FakeCloud`.
+//! An in-memory cloud for EC2 clients: the EC2 Query API and the instance metadata service
+//! over `cumulo::fake::FakeCloud`.
 //!
 //! ```text
-//! cargo run --release --example cloud_server
+//! cargo run --release --example cloud_server -- --metadata-caller newest
 //! AWS_ACCESS_KEY_ID=cumulo AWS_SECRET_ACCESS_KEY=cumulo-secret \
 //!     aws ec2 describe-images --endpoint-url http://127.0.0.1:8773 --region us-east-1
+//! curl http://127.0.0.1:8775/latest/meta-data/instance-id
 //! ```
 
 use std::net::SocketAddr;
@@ -13,7 +15,8 @@ use std::sync::Arc;
 use cumulo::core::{Application, Body, Request, Response, UrlMap, from_fn};
 use cumulo::ec2::auth::{Credential, StaticCredentials};
 use cumulo::ec2::{Authentication, Ec2Api};
-use cumulo::fake::{FakeCloud, Quotas};
+use cumulo::fake::{FakeCloud, LoopbackAsNewest, Quotas};
+use cumulo::metadata::{MetadataProvider, MetadataService};
 use cumulo::server::Server;
 
 const DEFAULT_ACCESS_KEY: &str = "cumulo";
@@ -21,7 +24,7 @@ const DEFAULT_SECRET: &str = "cumulo-secret";
 const DEFAULT_PROJECT: &str = "default";
 
 const USAGE: &str = "\
-cloud_server: an in-memory cloud that speaks the EC2 Query API
+cloud_server: an in-memory cloud that speaks the EC2 Query API and serves instance metadata
 
 USAGE:
     cloud_server [OPTIONS]
@@ -49,6 +52,15 @@ OPTIONS:
     --reset-api               serve POST /moto-api/reset, which forgets every resource:
                               test suites written for moto's server mode call it
                               between tests
+    --metadata-listen ADDR    where the metadata service listens (default 127.0.0.1:8775;
+                              when that default is taken, the server warns and goes on
+                              without metadata)
+    --metadata-secret SECRET  accept X-Instance-ID, X-Tenant-ID and X-Instance-ID-Signature
+                              (hex HMAC-SHA256 of the instance id under SECRET) from a
+                              metadata proxy
+    --metadata-caller newest  a loopback caller reads the metadata of the newest running
+                              instance of project `default`, looked up afresh at each
+                              request (default: callers are found by their address only)
     --debug                   log every request and response (secrets redacted)
     -h, --help                this text
 ";
@@ -63,7 +75,17 @@ struct Options {
     quotas: Quotas,
     lockout_memcached: Option<String>,
     reset_api: bool,
+    metadata: MetadataOptions,
     debug: bool,
+}
+
+/// Where and how the metadata service is served.
+struct MetadataOptions {
+    listen: SocketAddr,
+    /// Whether `listen` was given, so that failing to bind it is fatal.
+    listen_given: bool,
+    secret: Option<String>,
+    loopback_is_newest: bool,
 }
 
 fn parse_credential(text: &str) -> Result<Credential, String> {
@@ -121,6 +143,12 @@ fn parse_options() -> Result<Options, String> {
         },
         lockout_memcached: None,
         reset_api: false,
+        metadata: MetadataOptions {
+            listen: "127.0.0.1:8775".parse().unwrap(),
+            listen_given: false,
+            secret: None,
+            loopback_is_newest: false,
+        },
         debug: false,
     };
     let mut args = std::env::args().skip(1);
@@ -167,6 +195,18 @@ fn parse_options() -> Result<Options, String> {
                 options.lockout_memcached = Some(address);
             }
             "--reset-api" => options.reset_api = true,
+            "--metadata-listen" => {
+                let text = value("--metadata-listen")?;
+                options.metadata.listen = text
+                    .parse()
+                    .map_err(|_| format!("--metadata-listen {text:?}: not an address"))?;
+                options.metadata.listen_given = true;
+            }
+            "--metadata-secret" => options.metadata.secret = Some(value("--metadata-secret")?),
+            "--metadata-caller" => match value("--metadata-caller")?.as_str() {
+                "newest" => options.metadata.loopback_is_newest = true,
+                other => return Err(format!("--metadata-caller {other:?}: expected newest")),
+            },
             "--debug" => options.debug = true,
             "-h" | "--help" => {
                 print!("{USAGE}");
@@ -308,6 +348,10 @@ async fn main() -> ExitCode {
             );
         }
     }
+    if let Err(message) = serve_metadata(&options.metadata, &fake).await {
+        eprintln!("cloud_server: {message}");
+        return ExitCode::from(1);
+    }
     use std::io::Write;
     let _ = std::io::stdout().flush();
 
@@ -324,6 +368,54 @@ async fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Serves the metadata service of `fake` from a task and says where; an error only when
+/// the listener was asked for and cannot be had.
+async fn serve_metadata(options: &MetadataOptions, fake: &FakeCloud) -> Result<(), String> {
+    let listener = match tokio::net::TcpListener::bind(options.listen).await {
+        Ok(listener) => listener,
+        Err(error) if !options.listen_given => {
+            eprintln!(
+                "cloud_server: warning: metadata not served: cannot listen on {}: {error}",
+                options.listen
+            );
+            return Ok(());
+        }
+        Err(error) => return Err(format!("cannot listen on {}: {error}", options.listen)),
+    };
+    let address = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let provider: Arc<dyn MetadataProvider> = if options.loopback_is_newest {
+        Arc::new(LoopbackAsNewest::new(fake.clone(), DEFAULT_PROJECT))
+    } else {
+        Arc::new(fake.clone())
+    };
+    let mut service = MetadataService::builder(provider);
+    if options.loopback_is_newest {
+        // The newest instance changes with every launch: a cached answer would be stale.
+        service = service.cache_ttl(std::time::Duration::ZERO);
+    }
+    if let Some(secret) = &options.secret {
+        service = service.shared_secret(secret.as_bytes());
+    }
+    let server = Server::new(Arc::new(service.build()));
+    tokio::spawn(async move {
+        if let Err(error) = server.serve(listener).await {
+            eprintln!("cloud_server: metadata service stopped: {error}");
+        }
+    });
+
+    println!("Metadata: http://{address}/");
+    if options.loopback_is_newest {
+        println!("  a loopback caller is the newest running instance of project {DEFAULT_PROJECT}");
+        println!("  try: curl http://{address}/latest/meta-data/instance-id");
+    }
+    if options.secret.is_some() {
+        println!("  signed X-Instance-ID requests accepted (--metadata-secret)");
+    }
+    Ok(())
 }
 
 /// Where `--reset-api` answers.

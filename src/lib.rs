@@ -1,13 +1,17 @@
-//! cumulo serves the Amazon EC2 Query API (and, in time, the OpenStack Compute API and
-//! the instance metadata service) from a Rust server, as a chain of pluggable middlewares
-//! over a compute backend the host application owns.
+//! cumulo serves the Amazon EC2 Query API and the instance metadata service (and, in time,
+//! the OpenStack Compute API) from a Rust server, as a chain of pluggable middlewares over
+//! a compute backend the host application owns.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "actix")]
+pub mod actix;
 pub mod core;
 pub mod ec2;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(feature = "metadata")]
+pub mod metadata;
 #[cfg(feature = "hyper")]
 pub mod server;
 #[cfg(feature = "fake")]

@@ -25,6 +25,13 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// The body is collected up to a cap; past it the request reaches the application empty
 /// and marked [`BodyLimitExceeded`]. Errors the application returns (a chain without a
 /// fault wrapper) become a bare 500, so the service never fails.
+///
+/// # Limitations
+///
+/// A tower service is not told the peer's address, so requests carry no
+/// [`RemoteAddr`](crate::core::RemoteAddr) unless a layer in front sets it: the metadata
+/// service, which finds the caller by address, needs one (`examples/axum_apis.rs` sets it
+/// from axum's `ConnectInfo`).
 #[derive(Clone)]
 pub struct TowerService {
     app: Arc<dyn Application>,

@@ -1294,6 +1294,7 @@ fn new_record(
         group_names: launch.group_names.clone(),
         elastic_ip: None,
         user_data: input.user_data.as_ref().map(|data| data.0.clone()),
+        password: None,
         tags: launch.instance_tags.clone(),
         launch_time: now,
         client_token: input.client_token.clone().map(Text::from),

@@ -50,6 +50,8 @@ mod ids;
 mod images;
 mod instances;
 mod key_pairs;
+#[cfg(feature = "metadata")]
+mod metadata;
 mod paging;
 pub mod regions;
 mod security_groups;
@@ -70,6 +72,8 @@ use crate::ec2::controller::{CloudController, Ec2Call};
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::*;
 
+#[cfg(feature = "metadata")]
+pub use metadata::LoopbackAsNewest;
 use state::{RegionState, State};
 
 /// The project whose account id is the builder's default account id.

@@ -163,6 +163,9 @@ pub(crate) struct InstanceRecord {
     #[serde(default)]
     pub(crate) elastic_ip: Option<[u8; 4]>,
     pub(crate) user_data: Option<String>,
+    /// The password the instance posted to the metadata service.
+    #[serde(default)]
+    pub(crate) password: Option<String>,
     pub(crate) tags: Tags,
     #[serde(with = "timestamp")]
     pub(crate) launch_time: OffsetDateTime,

@@ -80,7 +80,8 @@ def server(tmp_path_factory) -> Server:
     binary = _server_binary()
     log_path = tmp_path_factory.mktemp("server") / "cloud_server.log"
     _SERVER_LOGS.append(log_path)
-    command = [binary, "--ec2-listen", "127.0.0.1:0", "--region", REGION]
+    command = [binary, "--ec2-listen", "127.0.0.1:0", "--metadata-listen", "127.0.0.1:0"]
+    command += ["--region", REGION]
     for credential in CREDENTIALS:
         command += ["--credential", credential.flag()]
 

@@ -30,6 +30,7 @@ def two_nodes(tmp_path):
         command = [
             _server_binary(),
             "--ec2-listen", "127.0.0.1:0",
+            "--metadata-listen", "127.0.0.1:0",
             "--credential", f"{access_key}:right-secret",
             "--lockout-memcached", memcached,
         ]
