@@ -44,8 +44,8 @@ OPTIONS:
                               region (default 1000)
     --quota NAME=N            another per-project, per-region quota (repeatable): NAME is
                               security-groups, rules-per-group, addresses, key-pairs,
-                              volumes or snapshots (defaults: AWS's, 2500, 60, 5, 5000,
-                              5000, 100000)
+                              volumes or snapshots (defaults 2500, 60, 5, 5000, 5000
+                              and 100000)
     --lockout-memcached HOST:PORT
                               keep lockout counts in memcached, shared with other API
                               nodes (needs the `memcached` feature)
