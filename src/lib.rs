@@ -1,5 +1,5 @@
-//! cumulo serves the Amazon EC2 Query API and the instance metadata service (and, in time,
-//! the OpenStack Compute API) from a Rust server, as a chain of pluggable middlewares over
+//! cumulo serves the Amazon EC2 Query API, the OpenStack Compute API and the instance
+//! metadata service from a Rust server, as a chain of pluggable middlewares over
 //! a compute backend the host application owns.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 #![forbid(unsafe_code)]
@@ -12,6 +12,8 @@ pub mod ec2;
 pub mod fake;
 #[cfg(feature = "metadata")]
 pub mod metadata;
+#[cfg(feature = "openstack")]
+pub mod openstack;
 #[cfg(feature = "hyper")]
 pub mod server;
 #[cfg(feature = "fake")]
