@@ -623,7 +623,7 @@ pub struct ServerQuery {
     /// At most this many servers.
     pub limit: Option<usize>,
     /// Start after the server with this id; a marker the controller does not know is a
-    /// `badRequest` fault ("marker [x] not found").
+    /// `badRequest` fault (`marker [x] not found`).
     pub marker: Option<String>,
 }
 
