@@ -10,13 +10,16 @@
 //! body, and hands an [`ApiRequest`] to the resource's [`Handler`], which calls the
 //! controller and answers an [`ApiResponse`] through the resource's views.
 
+pub mod auth;
 pub mod controller;
 pub mod fault;
 pub mod model;
 pub mod request;
+mod resources;
 pub mod version;
 pub mod xml;
 
+pub use auth::TokenValidator;
 pub use controller::{ComputeCall, ComputeController};
 pub use fault::{Fault, status_to_type};
 pub use request::{
