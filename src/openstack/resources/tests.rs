@@ -1,0 +1,3 @@
+//! The resources' behaviour, stated as exact documents per microversion and endpoint.
+
+mod servers;
