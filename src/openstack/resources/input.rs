@@ -457,7 +457,7 @@ pub(super) fn query_time(
 
 /// An ISO 8601 time, as Nova's `parse_isotime` reads it: a date, optionally a time to
 /// the minute, second or fraction (after `T` or a space), optionally a zone (`Z`,
-/// `±HH:MM`, `±HHMM`, `±HH`; UTC when absent).
+/// `±HH:MM`, `±HHMM`, `±HH`; UTC when absent). The time is answered in UTC.
 pub(super) fn parse_iso8601(text: &str) -> Option<OffsetDateTime> {
     let (date, rest) = text.split_at_checked(10)?;
     let date = parse_date(date)?;
@@ -470,7 +470,11 @@ pub(super) fn parse_iso8601(text: &str) -> Option<OffsetDateTime> {
     let (clock, zone) = rest.split_at(zone_at);
     let time = parse_clock(clock)?;
     let offset = parse_zone(zone)?;
-    Some(PrimitiveDateTime::new(date, time).assume_offset(offset))
+    Some(
+        PrimitiveDateTime::new(date, time)
+            .assume_offset(offset)
+            .to_offset(UtcOffset::UTC),
+    )
 }
 
 fn digits(text: &str) -> Option<u32> {
