@@ -390,6 +390,24 @@ pub(super) fn base64_text(field: &str, value: &Value) -> Result<String, Fault> {
         .map_err(|_| invalid(field, value, &format!("{} is not a 'base64'", repr(value))))
 }
 
+/// `OS-DCF:diskConfig`, when given: `AUTO` or `MANUAL`.
+///
+/// Limitation: the value is checked, not kept; servers show the disk configuration
+/// their controller reports.
+pub(super) fn check_disk_config(fields: &Fields<'_>) -> Result<(), Fault> {
+    match fields.get("OS-DCF:diskConfig") {
+        None => Ok(()),
+        Some(value) => match string("OS-DCF:diskConfig", value)? {
+            "AUTO" | "MANUAL" => Ok(()),
+            _ => Err(invalid(
+                "OS-DCF:diskConfig",
+                value,
+                &format!("{} is not one of ['AUTO', 'MANUAL']", repr(value)),
+            )),
+        },
+    }
+}
+
 /// The id an href ends with (`http://host/v2.1/flavors/1` → `1`), or the id itself.
 pub(super) fn id_from_href(href: &str) -> String {
     let path = href.split_once("://").map_or(href, |(_, rest)| {

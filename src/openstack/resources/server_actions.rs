@@ -107,6 +107,7 @@ async fn resize(controller: Controller, request: ApiRequest) -> Result<ApiRespon
         "flavorRef"
     };
     fields.only(&[field, "OS-DCF:diskConfig"], input::strict(&request))?;
+    input::check_disk_config(&fields)?;
     let flavor_ref = input::reference(field, fields.required(field)?)?;
     let input = ResizeServer {
         server_id: server_id(&request)?,
@@ -157,6 +158,7 @@ async fn rebuild(controller: Controller, request: ApiRequest) -> Result<ApiRespo
     }
     let relaxed = !input::strict(&request);
     fields.only(&allowed, !relaxed)?;
+    input::check_disk_config(&fields)?;
 
     let input = RebuildServer {
         server_id: server_id(&request)?,

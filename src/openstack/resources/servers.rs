@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use super::super::fault::Fault;
 use super::super::model::{
-    CreateServer, NetworkRequest, RequestedNetwork, Server, ServerQuery, ServerStatus, UpdateServer,
+    ChangePassword, CreateServer, NetworkRequest, RequestedNetwork, Server, ServerQuery,
+    ServerStatus, UpdateServer,
 };
 use super::super::request::{ApiRequest, ApiResponse, Availability, Route};
 use super::super::version::Endpoint;
@@ -248,6 +249,7 @@ async fn create(controller: Controller, request: ApiRequest) -> Result<ApiRespon
         strict,
     )?;
     server.only(&create_fields(&request), strict)?;
+    input::check_disk_config(&server)?;
 
     let input = create_input(&request, server)?;
     let security_groups = server.get("security_groups").cloned();
@@ -300,6 +302,9 @@ async fn create(controller: Controller, request: ApiRequest) -> Result<ApiRespon
 }
 
 /// The typed input of a create.
+///
+/// Limitation: `personality` (files to inject, gone from Nova at 2.57) and scheduler
+/// hints are accepted and not acted on.
 fn create_input(request: &ApiRequest, server: Fields<'_>) -> Result<CreateServer, Fault> {
     let relaxed = !input::strict(request);
     let name = input::name("name", server.required("name")?, relaxed)?;
@@ -596,6 +601,7 @@ async fn update(controller: Controller, request: ApiRequest) -> Result<ApiRespon
         allowed.push("description");
     }
     server.only(&allowed, !relaxed)?;
+    input::check_disk_config(&server)?;
 
     let input = UpdateServer {
         server_id: id.clone(),
@@ -621,7 +627,7 @@ async fn update(controller: Controller, request: ApiRequest) -> Result<ApiRespon
         let password = server.string("adminPass")?.map(str::to_owned);
         controller.update_server(call(&request, input)).await?;
         if let Some(admin_pass) = password {
-            let change = super::super::model::ChangePassword {
+            let change = ChangePassword {
                 server_id: id,
                 admin_pass,
             };

@@ -599,6 +599,12 @@ async fn create_refuses_bad_input_with_nova_messages() {
         ),
         (
             json!({"server": {"name": "a", "imageRef": IMAGE_ID, "flavorRef": "1",
+                "OS-DCF:diskConfig": "SOMETIMES"}}),
+            "Invalid input for field/attribute OS-DCF:diskConfig. Value: SOMETIMES. \
+             'SOMETIMES' is not one of ['AUTO', 'MANUAL']",
+        ),
+        (
+            json!({"server": {"name": "a", "imageRef": IMAGE_ID, "flavorRef": "1",
                 "networks": [{"fixed_ip": "10.0.0.1"}]}}),
             "Bad network format: missing 'uuid'",
         ),
