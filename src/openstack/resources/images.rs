@@ -12,7 +12,9 @@ use super::super::version::{ApiVersion, Endpoint};
 use super::super::xml::XmlElement;
 use super::input;
 use super::server_views::metadata_xml;
-use super::views::{atom_link, atom_links, collection_links, image_endpoint, isotime_or_null};
+use super::views::{
+    atom_link, atom_links, collection_links, image_endpoint, isotime_or_null, links,
+};
 use super::{Controller, call, route};
 
 /// The last microversion serving the image proxy.
@@ -93,7 +95,7 @@ fn image_json(request: &ApiRequest, image: &Image) -> Value {
             "server".into(),
             json!({
                 "id": server,
-                "links": super::views::links(&request.links, "servers", server),
+                "links": links(&request.links, "servers", server),
             }),
         );
     }

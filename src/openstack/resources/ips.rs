@@ -5,7 +5,7 @@ use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::super::fault::Fault;
-use super::super::model::ServerStatus;
+use super::super::model::{ServerNetwork, ServerStatus};
 use super::super::request::{ApiRequest, ApiResponse, Availability, Route};
 use super::super::version::Endpoint;
 use super::server_views::{
@@ -74,29 +74,28 @@ async fn show(controller: Controller, request: ApiRequest) -> Result<ApiResponse
         ));
     }
 
-    let networks: Vec<_> = server
+    let member = server
         .addresses
         .iter()
-        .filter(|network| network.label == label)
-        .collect();
-    if networks.is_empty() || server.status == ServerStatus::Build {
+        .any(|network| network.label == label);
+    if !member || server.status == ServerStatus::Build {
         return Err(not_member());
     }
-    let entries: Vec<Value> = networks
-        .iter()
-        .flat_map(|network| network_entries(network, false))
-        .collect();
-    let merged = super::super::model::ServerNetwork {
+    // A label a server holds on several ports lists every port's addresses.
+    let network = ServerNetwork {
         label: label.clone(),
-        addresses: networks
+        addresses: server
+            .addresses
             .iter()
+            .filter(|network| network.label == label)
             .flat_map(|network| network.addresses.iter().cloned())
             .collect(),
     };
+    let entries: Vec<Value> = network_entries(&network, false);
     Ok(ApiResponse::document(
         &request,
         StatusCode::OK,
         || json!({ label.as_str(): entries }),
-        || network_xml(&merged),
+        || network_xml(&network),
     ))
 }

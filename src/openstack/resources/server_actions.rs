@@ -9,7 +9,7 @@ use super::super::fault::Fault;
 use super::super::model::{
     ChangePassword, CreateImage, RebootServer, RebootType, RebuildServer, ResizeServer,
 };
-use super::super::request::{ApiRequest, ApiResponse, Availability, ServerAction};
+use super::super::request::{ApiRequest, ApiResponse, Availability, ResponseBody, ServerAction};
 use super::super::version::Endpoint;
 use super::input::{self, Fields};
 use super::server_views::{ServerView, server_json, server_xml};
@@ -238,7 +238,7 @@ async fn create_image(controller: Controller, request: ApiRequest) -> Result<Api
     if since(&request, 45) {
         return Ok(ApiResponse::new(
             StatusCode::ACCEPTED,
-            super::super::request::ResponseBody::Json(json!({"image_id": image_id})),
+            ResponseBody::Json(json!({"image_id": image_id})),
         ));
     }
     let location = match request.endpoint {

@@ -8,7 +8,7 @@ use super::super::model::{AddressKind, Server, ServerNetwork, ServerStatus};
 use super::super::request::ApiRequest;
 use super::super::version::Endpoint;
 use super::super::xml::XmlElement;
-use super::views::{atom_links, bookmark, isotime_or_null, links, stored_time};
+use super::views::{atom_link, atom_links, bookmark, isotime_or_null, links, stored_time};
 use super::{is_admin, since};
 
 /// Statuses whose view shows `progress`.
@@ -348,7 +348,7 @@ pub(super) fn server_xml(request: &ApiRequest, server: &Server) -> XmlElement {
 }
 
 fn bookmark_xml(request: &ApiRequest, collection: &str, id: &str) -> XmlElement {
-    super::views::atom_link("bookmark", &request.links.bookmark_link(collection, id))
+    atom_link("bookmark", &request.links.bookmark_link(collection, id))
 }
 
 /// A JSON string's text, `""` for `null`.

@@ -97,19 +97,19 @@ async fn another_project_s_limits_are_for_administrators() {
 }
 
 fn availability_name(availability: Availability) -> String {
-    let mut name = match availability.endpoints.len() {
-        4 => "everywhere".to_owned(),
-        3 => "since v1.1".to_owned(),
-        1 => "v1.0 only".to_owned(),
-        _ => format!("{:?}", availability.endpoints),
+    let proxy = Availability::EVERYWHERE.until(ApiVersion::new(2, 35));
+    let name = if availability == Availability::EVERYWHERE {
+        "everywhere"
+    } else if availability == Availability::SINCE_V1_1 {
+        "since v1.1"
+    } else if availability == Availability::V1_0_ONLY {
+        "v1.0 only"
+    } else if availability == proxy {
+        "everywhere, v2.1 until 2.35"
+    } else {
+        return format!("{availability:?}");
     };
-    if let Some(max) = availability.max_version {
-        name.push_str(&format!(", v2.1 until {max}"));
-    }
-    if availability.min_version != ApiVersion::MIN {
-        name.push_str(&format!(", v2.1 since {}", availability.min_version));
-    }
-    name
+    name.to_owned()
 }
 
 #[test]
