@@ -47,7 +47,7 @@ async fn limits_at_2_1_match_nova_s_sample() {
 }
 
 #[tokio::test]
-async fn limits_at_2_36_drop_the_network_limits() {
+async fn limits_drop_the_network_limits_at_2_36_and_max_image_meta_at_2_39() {
     let mut absolute = absolute_2_1();
     let map = absolute.as_object_mut().unwrap();
     for name in [
