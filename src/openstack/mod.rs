@@ -11,19 +11,37 @@
 //! controller and answers an [`ApiResponse`] through the resource's views.
 
 pub mod auth;
+mod body;
 pub mod controller;
+mod discovery;
+pub mod extensions;
 pub mod fault;
+pub mod faultwrap;
+pub mod logging;
 pub mod model;
+pub mod negotiate;
+pub mod noauth;
+mod pipeline;
 pub mod request;
 mod resources;
+pub mod router;
 pub mod version;
 pub mod xml;
 
+#[cfg(test)]
+mod tests;
+
 pub use auth::TokenValidator;
 pub use controller::{ComputeCall, ComputeController};
+pub use extensions::{Extension, ExtensionDescriptor};
 pub use fault::{Fault, status_to_type};
+pub use faultwrap::FaultWrapper;
+pub use logging::RequestLogging;
+pub use noauth::{Authenticate, ComputeAuth};
+pub use pipeline::{ComputeApi, ComputeApiBuilder};
 pub use request::{
     ApiRequest, ApiResponse, Availability, Format, Handler, Links, MediaType, ResponseBody, Route,
     ServerAction,
 };
+pub use router::ProjectDirectory;
 pub use version::{ApiVersion, Endpoint};

@@ -40,7 +40,7 @@ mod shared_ip_groups;
 mod views;
 
 #[cfg(test)]
-mod testing;
+pub(super) mod testing;
 
 #[cfg(test)]
 mod tests;
@@ -49,7 +49,6 @@ mod tests;
 type Controller = Arc<dyn ComputeController>;
 
 /// Every route of the built-in resources.
-#[allow(dead_code)] // Until the APIRouter is wired to the resources.
 pub(crate) fn routes(controller: &Arc<dyn ComputeController>) -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(servers::routes(controller));
@@ -65,7 +64,6 @@ pub(crate) fn routes(controller: &Arc<dyn ComputeController>) -> Vec<Route> {
 }
 
 /// Every built-in server action.
-#[allow(dead_code)] // Until the APIRouter is wired to the resources.
 pub(crate) fn server_actions(controller: &Arc<dyn ComputeController>) -> Vec<ServerAction> {
     server_actions::actions(controller)
 }

@@ -21,14 +21,14 @@ use super::super::xml::{XMLNS_V10, XMLNS_V11};
 use crate::core::{Context, PathParams};
 
 /// The id of the sample server.
-pub(super) const SERVER_ID: &str = "0e44cc9c-e052-415d-afbf-469b0d384170";
+pub(in crate::openstack) const SERVER_ID: &str = "0e44cc9c-e052-415d-afbf-469b0d384170";
 /// The sample server's image.
 pub(super) const IMAGE_ID: &str = "70a599e0-31e7-49b7-b260-868f441e862b";
 
 /// A controller that records every call as `"method input"` (the input's `Debug`,
 /// with the call's version) and answers the sample data.
 #[derive(Default)]
-pub(super) struct Recorder {
+pub(in crate::openstack) struct Recorder {
     calls: Mutex<Vec<String>>,
     /// The servers it knows, in list order.
     pub(super) servers: Vec<Server>,
@@ -48,7 +48,7 @@ pub(super) struct Recorder {
 
 impl Recorder {
     /// A recorder knowing the sample server, flavor, image and key pair.
-    pub(super) fn sample() -> Self {
+    pub(in crate::openstack) fn sample() -> Self {
         Recorder {
             servers: vec![sample_server()],
             flavors: vec![sample_flavor()],
@@ -70,7 +70,7 @@ impl Recorder {
     }
 
     /// The calls so far.
-    pub(super) fn calls(&self) -> Vec<String> {
+    pub(in crate::openstack) fn calls(&self) -> Vec<String> {
         self.calls.lock().unwrap().clone()
     }
 

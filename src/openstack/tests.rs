@@ -1,0 +1,1 @@
+//! The Compute API chain, driven end to end with HTTP requests.
