@@ -11,7 +11,7 @@ use super::{
     ApiRequest, ApiResponse, Availability, ComputeApi, ComputeAuth, Extension, ExtensionDescriptor,
     Fault, Handler, ResponseBody, Route, TokenValidator,
 };
-use crate::core::{Application, Body, Context, Response};
+use crate::core::{Application, Body, Context, Response, UrlMap};
 
 const HOST: &str = "openstack.example.com";
 
@@ -563,4 +563,19 @@ async fn tokens_are_checked_by_the_validator() {
     );
     let legacy = get(&app, "/v1.1/servers", &[]).await;
     assert_eq!(legacy.status(), 401);
+}
+
+#[tokio::test]
+async fn links_keep_the_prefix_the_api_is_mounted_under() {
+    let map: Arc<dyn Application> = Arc::new(UrlMap::new().mount("/compute", api()));
+    let document = get(&map, "/compute/v2.1/", &[]).await;
+    assert_eq!(
+        json_of(&document)["version"]["links"][0]["href"],
+        format!("http://{HOST}/compute/v2.1/")
+    );
+    let listed = get(&map, "/compute/v2.1/demo/servers", &[DEMO]).await;
+    assert_eq!(
+        json_of(&listed)["servers"][0]["links"][0]["href"],
+        format!("http://{HOST}/compute/v2.1/demo/servers/{SERVER_ID}")
+    );
 }
