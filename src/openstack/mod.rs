@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod controller;
 pub mod fault;
+pub mod image_service;
 pub mod model;
 pub mod request;
 mod resources;
@@ -22,6 +23,7 @@ pub mod xml;
 pub use auth::TokenValidator;
 pub use controller::{ComputeCall, ComputeController};
 pub use fault::{Fault, status_to_type};
+pub use image_service::{ImageAuth, ImageService};
 pub use request::{
     ApiRequest, ApiResponse, Availability, Format, Handler, Links, MediaType, ResponseBody, Route,
     ServerAction,
