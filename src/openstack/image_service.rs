@@ -619,10 +619,7 @@ impl Filters {
                 .is_none_or(|protected| protected == image.protected)
             && self.size_min.is_none_or(|min| image.size >= min)
             && self.size_max.is_none_or(|max| image.size <= max)
-            && self
-                .ids
-                .as_ref()
-                .is_none_or(|ids| ids.iter().any(|id| *id == image.id))
+            && self.ids.as_ref().is_none_or(|ids| ids.contains(&image.id))
             && self
                 .properties
                 .iter()
