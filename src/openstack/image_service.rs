@@ -799,8 +799,8 @@ fn versions_document(request: &Request) -> Value {
 /// The attributes of an image in `GET /v2/schemas/image`.
 fn image_properties() -> Value {
     let text = |description: &str| json!({"type": "string", "description": description});
-    let nullable_text = |description: &str| json!({"type": ["null", "string"], "readOnly": true, "description": description});
-    let count = |description: &str| json!({"type": ["null", "integer"], "readOnly": true, "description": description});
+    let nullable_text = |description: &str| read_only(json!(["null", "string"]), description);
+    let count = |description: &str| read_only(json!(["null", "integer"]), description);
     json!({
         "id": {"type": "string", "description": "An identifier for the image"},
         "name": {"type": ["null", "string"], "description": "Descriptive name for the image"},
@@ -861,6 +861,11 @@ fn image_properties() -> Value {
         "file": {"type": "string", "readOnly": true, "description": "An image file url"},
         "schema": {"type": "string", "readOnly": true, "description": "An image schema url"},
     })
+}
+
+/// A read-only attribute of `kind` in a schema.
+fn read_only(kind: Value, description: &str) -> Value {
+    json!({"type": kind, "readOnly": true, "description": description})
 }
 
 /// `GET /v2/schemas/image`: a permissive schema, extra properties being strings.
