@@ -46,6 +46,8 @@ pub mod keys;
 
 mod addresses;
 mod filters;
+#[cfg(feature = "openstack")]
+pub mod identity;
 mod ids;
 mod images;
 mod instances;
@@ -72,6 +74,8 @@ use crate::ec2::controller::{CloudController, Ec2Call};
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::*;
 
+#[cfg(feature = "openstack")]
+pub use identity::{Catalog, Identity, IdentityBuilder, IdentityUser, Password};
 #[cfg(feature = "metadata")]
 pub use metadata::LoopbackAsNewest;
 use state::{RegionState, State};
