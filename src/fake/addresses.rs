@@ -57,6 +57,13 @@ pub(crate) struct AddressStore {
     addresses: Vec<AddressRecord>,
 }
 
+impl AddressStore {
+    /// How many addresses the project holds.
+    pub(crate) fn count(&self) -> usize {
+        self.addresses.len()
+    }
+}
+
 /// An allocated address.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct AddressRecord {

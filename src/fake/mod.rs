@@ -45,6 +45,10 @@
 pub mod keys;
 
 mod addresses;
+#[cfg(feature = "openstack")]
+mod compute;
+#[cfg(feature = "openstack")]
+mod compute_catalog;
 mod filters;
 mod ids;
 mod images;
@@ -364,7 +368,9 @@ impl FakeCloud {
 
     /// Replaces the whole state with a saved one.
     pub fn restore(&self, saved: FakeState) {
-        *self.write() = saved.0;
+        let mut state = saved.0;
+        instances::index_servers(&mut state);
+        *self.write() = state;
     }
 
     /// Forgets every instance, key pair, own image, security group, address, volume,
