@@ -694,7 +694,14 @@ impl FakeCloud {
                 }
             }
         }
+        // The answer shows the server as it was launched, as RunInstances does.
         let mut server = self.server_view(&scope, &first_server_id)?;
+        server.status = ServerStatus::Build;
+        server.vm_state = "building".into();
+        server.task_state = Some("spawning".into());
+        server.power_state = 0;
+        server.progress = 0;
+        server.launched_at = None;
         server.admin_pass = Some(input.admin_pass.clone().unwrap_or_else(generate_password));
         Ok(CreatedServers {
             server,

@@ -852,6 +852,8 @@ impl CloudController for FakeCloud {
 mod test_support;
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, feature = "openstack"))]
+mod tests_compute;
 #[cfg(test)]
 mod tests_edges;
 #[cfg(test)]
