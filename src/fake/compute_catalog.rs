@@ -224,7 +224,7 @@ pub(super) fn list_images(
         .values()
         .filter(|image| !image.deregistered && images::visible_to(image, &scope.account))
         .collect();
-    visible.sort_by(|a, b| b.order.cmp(&a.order));
+    visible.sort_by_key(|image| std::cmp::Reverse(image.order));
     let start = match &query.marker {
         None => 0,
         Some(marker) => {
