@@ -59,6 +59,7 @@ pub(crate) struct AddressStore {
 
 impl AddressStore {
     /// How many addresses the project holds.
+    #[cfg(feature = "openstack")]
     pub(crate) fn count(&self) -> usize {
         self.addresses.len()
     }

@@ -134,6 +134,7 @@ fn instance_type_info(instance_type: &str) -> Option<InstanceTypeInfo> {
 
 /// Every instance type the fake launches, in family order, with its architecture and
 /// vCPUs.
+#[cfg(feature = "openstack")]
 pub(crate) fn instance_types() -> impl Iterator<Item = (String, &'static str, i64)> {
     INSTANCE_FAMILIES
         .iter()
@@ -146,6 +147,7 @@ pub(crate) fn instance_types() -> impl Iterator<Item = (String, &'static str, i6
 }
 
 /// Whether `instance_type` exists and runs images of `architecture`.
+#[cfg(feature = "openstack")]
 pub(crate) fn type_runs(instance_type: &str, architecture: &str) -> bool {
     instance_type_info(instance_type).is_some_and(|info| info.runs(architecture))
 }
