@@ -31,10 +31,10 @@
 //!   addresses**, associated with running instances (see `security_groups` and
 //!   `addresses` for what they model).
 //!
-//! - **The Compute API** (with the `openstack` feature): `FakeCloud` is also a
-//!   `openstack::ComputeController` over the same state: a
-//!   server is an instance, named by a UUID every instance gets at launch (see
-//!   `compute` for the status table and what differs from Nova).
+//! - **The Compute API** (with the `openstack` feature): `FakeCloud` is also an
+//!   `openstack::ComputeController` over the same state: a server is an instance, named
+//!   by a UUID every instance gets at launch (see `compute` for the status table and
+//!   what differs from Nova).
 //!
 //! Lookups by id cost O(1) and a project's Describe costs O(that project's instances),
 //! whatever else the store holds. Each instance keeps what Describe last showed of it,

@@ -81,6 +81,19 @@ fn names(servers: &[os::Server]) -> Vec<&str> {
 // Servers and instances.
 
 #[tokio::test]
+async fn every_operation_is_implemented() {
+    let cloud = quick_cloud();
+    let answers =
+        crate::openstack::controller::call_every_operation(&cloud, context("default")).await;
+    assert_eq!(answers.len(), 34);
+    for (method, answer) in answers {
+        if let Err(fault) = answer {
+            assert_ne!(fault.status(), StatusCode::NOT_IMPLEMENTED, "{method}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_server_created_through_openstack_is_an_instance_of_its_project_only() {
     let cloud = quick_cloud();
     let created = cloud
