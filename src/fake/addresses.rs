@@ -57,6 +57,14 @@ pub(crate) struct AddressStore {
     addresses: Vec<AddressRecord>,
 }
 
+impl AddressStore {
+    /// How many addresses the project holds.
+    #[cfg(feature = "openstack")]
+    pub(crate) fn count(&self) -> usize {
+        self.addresses.len()
+    }
+}
+
 /// An allocated address.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct AddressRecord {

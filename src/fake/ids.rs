@@ -30,6 +30,22 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// A random UUID in the version 4 layout (`0e44…-…-4…-…-…`), as Nova's server ids look.
+pub(crate) fn random_uuid() -> String {
+    let mut bytes = random_bytes::<16>();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex = hex::encode(bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 fn with_hex(prefix: &str, bytes: &[u8]) -> String {
     let mut id = String::with_capacity(prefix.len() + 17);
     id.push_str(prefix);
@@ -84,6 +100,16 @@ mod tests {
         assert_eq!(first.len(), 19);
         assert!(is_well_formed(&first, "i-"));
         assert_ne!(first, second);
+    }
+
+    #[test]
+    fn uuids_have_the_version_four_layout_and_differ() {
+        let uuid = random_uuid();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(uuid.as_bytes()[14], b'4');
+        assert!(matches!(uuid.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+        assert_eq!(uuid.matches('-').count(), 4);
+        assert_ne!(uuid, random_uuid());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::images::{self, tag_list};
 use super::regions::{self, DefaultNetwork};
 use super::state::{
     ClientTokenRecord, ImageTraits, InstanceNetwork, InstanceRecord, ProjectRegion, PublicAddress,
-    RegionState, RenderKey, Tags,
+    RegionState, RenderKey, ServerRecord, Tags,
 };
 use super::volumes::{self, Moment};
 use super::{FakeCloud, Scope, filters, ids, paging, security_groups, tags};
@@ -130,6 +130,49 @@ fn instance_type_info(instance_type: &str) -> Option<InstanceTypeInfo> {
         cores: (vcpus / threads_per_core).max(1),
         threads_per_core,
     })
+}
+
+/// Every instance type the fake launches, in family order, with its architecture and
+/// vCPUs.
+#[cfg(feature = "openstack")]
+pub(crate) fn instance_types() -> impl Iterator<Item = (String, &'static str, i64)> {
+    INSTANCE_FAMILIES
+        .iter()
+        .flat_map(|(family, sizes)| sizes.iter().map(move |size| format!("{family}.{size}")))
+        .filter_map(|name| {
+            let info = instance_type_info(&name)?;
+            let vcpus = info.cores * info.threads_per_core;
+            Some((name, info.architecture, vcpus))
+        })
+}
+
+/// Whether `instance_type` exists and runs images of `architecture`.
+#[cfg(feature = "openstack")]
+pub(crate) fn type_runs(instance_type: &str, architecture: &str) -> bool {
+    instance_type_info(instance_type).is_some_and(|info| info.runs(architecture))
+}
+
+/// Gives every instance that has no server id (one saved before server ids existed) a
+/// new one, and indexes every instance by its server id afresh.
+pub(crate) fn index_servers(state: &mut super::state::State) {
+    for region in state.regions.values_mut() {
+        region.server_ids.clear();
+        let ids: Vec<String> = region.instances.keys().cloned().collect();
+        for id in ids {
+            let uuid = match region.instances.get(&id) {
+                Some(record) if !record.server.uuid.is_empty() => record.server.uuid.clone(),
+                Some(_) => {
+                    let uuid = new_server_id(region);
+                    if let Some(record) = region.instances.get_mut(&id) {
+                        record.server.uuid = uuid.clone();
+                    }
+                    uuid
+                }
+                None => continue,
+            };
+            region.server_ids.insert(uuid, id);
+        }
+    }
 }
 
 pub(crate) fn not_found(missing: &[&str]) -> Ec2Error {
@@ -1341,6 +1384,11 @@ fn new_record(
         state: InstanceStateName::Pending,
         changed_at: now,
         transition_reason: Text::default(),
+        server: ServerRecord {
+            uuid: new_server_id(region),
+            created_at: Some(now),
+            ..ServerRecord::default()
+        },
         revision: 0,
         rendered: Default::default(),
     }
@@ -1352,7 +1400,20 @@ fn insert(region: &mut RegionState, scope: &Scope, record: InstanceRecord) {
         .launch_order
         .insert(record.launch_seq, record.instance_id.to_string());
     project.active_instances += 1;
+    region
+        .server_ids
+        .insert(record.server.uuid.clone(), record.instance_id.to_string());
     region.instances.insert(record);
+}
+
+/// A server id no instance of the region has.
+fn new_server_id(region: &RegionState) -> String {
+    loop {
+        let uuid = ids::random_uuid();
+        if !region.server_ids.contains_key(&uuid) {
+            return uuid;
+        }
+    }
 }
 
 /// Adds `count` running instances without validation, for benchmarks.

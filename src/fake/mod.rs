@@ -31,6 +31,11 @@
 //!   addresses**, associated with running instances (see `security_groups` and
 //!   `addresses` for what they model).
 //!
+//! - **The Compute API** (with the `openstack` feature): `FakeCloud` is also an
+//!   `openstack::ComputeController` over the same state: a server is an instance, named
+//!   by a UUID every instance gets at launch (see `compute` for the status table and
+//!   what differs from Nova).
+//!
 //! Lookups by id cost O(1) and a project's Describe costs O(that project's instances),
 //! whatever else the store holds. Each instance keeps what Describe last showed of it,
 //! with its XML (about 4 KB, twice if DescribeInstancesV6 is used too): an instance that
@@ -45,6 +50,10 @@
 pub mod keys;
 
 mod addresses;
+#[cfg(feature = "openstack")]
+mod compute;
+#[cfg(feature = "openstack")]
+mod compute_catalog;
 mod filters;
 #[cfg(feature = "openstack")]
 pub mod identity;
@@ -368,7 +377,9 @@ impl FakeCloud {
 
     /// Replaces the whole state with a saved one.
     pub fn restore(&self, saved: FakeState) {
-        *self.write() = saved.0;
+        let mut state = saved.0;
+        instances::index_servers(&mut state);
+        *self.write() = state;
     }
 
     /// Forgets every instance, key pair, own image, security group, address, volume,
@@ -850,6 +861,8 @@ impl CloudController for FakeCloud {
 mod test_support;
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, feature = "openstack"))]
+mod tests_compute;
 #[cfg(test)]
 mod tests_edges;
 #[cfg(test)]

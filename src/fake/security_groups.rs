@@ -81,6 +81,13 @@ pub(crate) struct GroupStore {
 }
 
 impl GroupStore {
+    /// How many groups the project has, its `default` group counted even before it is
+    /// stored.
+    #[cfg(feature = "openstack")]
+    pub(crate) fn count(&self, default_group_id: &str) -> usize {
+        self.groups.len() + usize::from(!self.groups.contains_key(default_group_id))
+    }
+
     fn insert(&mut self, group: GroupRecord) {
         self.names
             .insert(group.group_name.clone(), group.group_id.clone());

@@ -58,6 +58,9 @@ pub(crate) struct RegionState {
     /// Per project: the order of its volumes and snapshots, and its volume tokens.
     #[serde(default)]
     pub(crate) storage: HashMap<String, ProjectStorage>,
+    /// Every instance's server id (the UUID the Compute API names it by) → instance id.
+    #[serde(default)]
+    pub(crate) server_ids: HashMap<String, String>,
 }
 
 /// One project's resources in one region.
@@ -79,6 +82,20 @@ pub(crate) struct ProjectRegion {
     /// Elastic IP addresses.
     #[serde(default)]
     pub(crate) addresses: super::addresses::AddressStore,
+    /// Shared IP groups of the Compute API v1.0, by id.
+    #[serde(default)]
+    pub(crate) shared_ip_groups: BTreeMap<i64, SharedIpGroupRecord>,
+    /// The id of the next shared IP group, less one.
+    #[serde(default)]
+    pub(crate) last_shared_ip_group_id: i64,
+}
+
+/// A shared IP group of the Compute API v1.0.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct SharedIpGroupRecord {
+    pub(crate) name: String,
+    /// The server ids (UUIDs) of its members, in the order they joined.
+    pub(crate) servers: Vec<String>,
 }
 
 /// Instance records by id. A record can be changed only through [`Instances::get_mut`],
@@ -193,6 +210,9 @@ pub(crate) struct InstanceRecord {
     pub(crate) changed_at: OffsetDateTime,
     /// `stateTransitionReason`, such as `User initiated (2026-01-02 03:04:05 GMT)`.
     pub(crate) transition_reason: Text,
+    /// What the Compute API knows of the instance besides what EC2 does.
+    #[serde(default)]
+    pub(crate) server: ServerRecord,
     /// Moves on at every change to the record (see [`Instances::get_mut`]). It starts
     /// again from zero in a restored state, whose records have no renderings yet.
     #[serde(skip)]
@@ -200,6 +220,76 @@ pub(crate) struct InstanceRecord {
     /// The instance as Describe last showed it.
     #[serde(skip)]
     pub(crate) rendered: RenderedInstance,
+}
+
+/// The Compute API's side of an instance: its server id and what Nova keeps that EC2
+/// has no place for. The server's name is the instance's `Name` tag; its metadata is kept
+/// here, apart from the tags, because Nova's metadata and EC2's tags differ in limits and
+/// reserved keys.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct ServerRecord {
+    /// The server id: a UUID, given at launch by either API.
+    pub(crate) uuid: String,
+    /// The user that created the server (empty for an instance RunInstances launched).
+    #[serde(default)]
+    pub(crate) user_id: String,
+    /// When the instance was launched first (`launch_time` moves at each start).
+    #[serde(default, with = "optional_timestamp")]
+    pub(crate) created_at: Option<OffsetDateTime>,
+    /// When the Compute API last changed the server.
+    #[serde(default, with = "optional_timestamp")]
+    pub(crate) updated_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub(crate) metadata: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(crate) description: Option<String>,
+    #[serde(default)]
+    pub(crate) access_ipv4: String,
+    #[serde(default)]
+    pub(crate) access_ipv6: String,
+    /// Nova's server tags (microversion 2.26 on).
+    #[serde(default)]
+    pub(crate) tags: Vec<String>,
+    #[serde(default)]
+    pub(crate) config_drive: bool,
+    /// Whether the server was created without a network (`networks: none`).
+    #[serde(default)]
+    pub(crate) no_network: bool,
+    /// The task under way, which ends once the transition delay has passed.
+    #[serde(default)]
+    pub(crate) task: Option<ServerTask>,
+    /// The instance type before a resize that is not yet confirmed or reverted.
+    #[serde(default)]
+    pub(crate) resized_from: Option<String>,
+    /// The v1.0 backup schedule, when one was set.
+    #[serde(default)]
+    pub(crate) backup_schedule: Option<BackupScheduleRecord>,
+}
+
+/// A Nova task that lasts the transition delay.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct ServerTask {
+    pub(crate) kind: TaskKind,
+    #[serde(with = "timestamp")]
+    pub(crate) started_at: OffsetDateTime,
+}
+
+/// What a [`ServerTask`] does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum TaskKind {
+    Reboot,
+    HardReboot,
+    Rebuild,
+    Resize,
+    RevertResize,
+}
+
+/// A v1.0 backup schedule: the weekly day and the daily window as the API spells them.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct BackupScheduleRecord {
+    pub(crate) enabled: bool,
+    pub(crate) weekly: String,
+    pub(crate) daily: String,
 }
 
 /// What a rendered instance depends on besides its Describe flavour: the record's
@@ -436,6 +526,28 @@ pub(super) mod timestamp {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
         let nanos = i128::deserialize(d)?;
         OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Optional timestamps as Unix nanoseconds.
+pub(super) mod optional_timestamp {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use time::OffsetDateTime;
+
+    pub(crate) fn serialize<S: Serializer>(
+        at: &Option<OffsetDateTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        at.map(OffsetDateTime::unix_timestamp_nanos).serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        Option::<i128>::deserialize(d)?
+            .map(OffsetDateTime::from_unix_timestamp_nanos)
+            .transpose()
+            .map_err(serde::de::Error::custom)
     }
 }
 
