@@ -1,10 +1,14 @@
-//! An in-memory cloud for EC2 clients: the EC2 Query API and the instance metadata service
-//! over `cumulo::fake::FakeCloud`.
+//! An in-memory cloud: the EC2 Query API, the OpenStack Compute API, a minimal Identity
+//! v3, a read-only image endpoint and the instance metadata service, all over one
+//! `cumulo::fake::FakeCloud`.
 //!
 //! ```text
 //! cargo run --release --example cloud_server -- --metadata-caller newest
 //! AWS_ACCESS_KEY_ID=cumulo AWS_SECRET_ACCESS_KEY=cumulo-secret \
 //!     aws ec2 describe-images --endpoint-url http://127.0.0.1:8773 --region us-east-1
+//! OS_AUTH_URL=http://127.0.0.1:5000/v3 OS_USERNAME=demo OS_PASSWORD=demo \
+//!     OS_PROJECT_NAME=default OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
+//!     openstack server list
 //! curl http://127.0.0.1:8775/latest/meta-data/instance-id
 //! ```
 
@@ -12,19 +16,27 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use cumulo::core::{Application, Body, Request, Response, UrlMap, from_fn};
+use async_trait::async_trait;
+use cumulo::core::{Application, Body, Context, HostPattern, Request, Response, UrlMap, from_fn};
 use cumulo::ec2::auth::{Credential, StaticCredentials};
 use cumulo::ec2::{Authentication, Ec2Api};
-use cumulo::fake::{FakeCloud, LoopbackAsNewest, Quotas};
+use cumulo::fake::{Catalog, FakeCloud, Identity, IdentityUser, LoopbackAsNewest, Quotas};
 use cumulo::metadata::{MetadataProvider, MetadataService};
+use cumulo::openstack::{ComputeApi, ComputeAuth, Fault, ImageAuth, ImageService, TokenValidator};
 use cumulo::server::Server;
+use tokio::net::TcpListener;
 
 const DEFAULT_ACCESS_KEY: &str = "cumulo";
 const DEFAULT_SECRET: &str = "cumulo-secret";
 const DEFAULT_PROJECT: &str = "default";
+const DEFAULT_USER: &str = "demo";
+const DEFAULT_PASSWORD: &str = "demo";
+/// The region the identity catalog names (OpenStack's, not EC2's).
+const CATALOG_REGION: &str = "RegionOne";
 
 const USAGE: &str = "\
-cloud_server: an in-memory cloud that speaks the EC2 Query API and serves instance metadata
+cloud_server: an in-memory cloud that speaks the EC2 Query API and the OpenStack Compute
+API (with a minimal Identity v3 and a read-only image endpoint) and serves instance metadata
 
 USAGE:
     cloud_server [OPTIONS]
@@ -61,6 +73,24 @@ OPTIONS:
     --metadata-caller newest  a loopback caller reads the metadata of the newest running
                               instance of project `default`, looked up afresh at each
                               request (default: callers are found by their address only)
+    --compute-listen ADDR     where the OpenStack Compute API listens (default
+                              127.0.0.1:8774)
+    --identity-listen ADDR    where Identity v3 listens (default 127.0.0.1:5000)
+    --image-listen ADDR       where the read-only image endpoint listens (default
+                              127.0.0.1:9292); when one of these three defaults is taken,
+                              the server warns and goes on without that service
+    --user NAME:PASSWORD:PROJECT[:ROLE,ROLE]
+                              an Identity user (repeatable; roles member and reader unless
+                              given). Without any, user demo with password demo, in
+                              project `default` (the default EC2 credential's project)
+    --compute-noauth          Compute and images also take any other token as NoAuth's
+                              `user:project` (for openstacksdk's auth_type none and
+                              admin_token), and /v1.0 and /v1.1 answer the legacy
+                              handshake; Identity's tokens still work
+    --single-port ADDR        serve EC2, Compute, Identity and images on ADDR alone, told
+                              apart by Host (ec2.*, compute.*, identity.*, image.*) or by
+                              path (/services/Cloud, /compute, /identity, /image); EC2 also
+                              answers any other path. Metadata keeps its own port.
     --debug                   log every request and response (secrets redacted)
     -h, --help                this text
 ";
@@ -76,7 +106,45 @@ struct Options {
     lockout_memcached: Option<String>,
     reset_api: bool,
     metadata: MetadataOptions,
+    openstack: OpenStackOptions,
     debug: bool,
+}
+
+/// An address to listen on, and whether it was given (so that failing to bind it is
+/// fatal) or is a default (so that the server goes on without the service).
+#[derive(Clone, Copy)]
+struct Listen {
+    address: SocketAddr,
+    given: bool,
+}
+
+impl Listen {
+    fn default_at(address: &str) -> Listen {
+        Listen {
+            address: address.parse().expect("a valid default address"),
+            given: false,
+        }
+    }
+
+    fn parse(flag: &str, text: &str) -> Result<Listen, String> {
+        let address = text
+            .parse()
+            .map_err(|_| format!("{flag} {text:?}: not an address"))?;
+        Ok(Listen {
+            address,
+            given: true,
+        })
+    }
+}
+
+/// How the OpenStack side is served.
+struct OpenStackOptions {
+    compute: Listen,
+    identity: Listen,
+    image: Listen,
+    users: Vec<IdentityUser>,
+    noauth: bool,
+    single_port: Option<SocketAddr>,
 }
 
 /// Where and how the metadata service is served.
@@ -106,6 +174,21 @@ fn parse_credential(text: &str) -> Result<Credential, String> {
         _ => vec!["member"],
     };
     Ok(Credential::new(access_key, secret, access_key, project).with_roles(roles))
+}
+
+fn parse_user(text: &str) -> Result<IdentityUser, String> {
+    let mut fields = text.splitn(4, ':');
+    let mut field = || fields.next().filter(|s| !s.is_empty());
+    let (Some(name), Some(password), Some(project)) = (field(), field(), field()) else {
+        return Err(format!(
+            "--user {text:?}: expected NAME:PASSWORD:PROJECT[:ROLE,ROLE]"
+        ));
+    };
+    let user = IdentityUser::new(name, password, project);
+    Ok(match field() {
+        Some(roles) => user.roles(roles.split(',')),
+        None => user,
+    })
 }
 
 fn set_quota(quotas: &mut Quotas, text: &str) -> Result<(), String> {
@@ -148,6 +231,14 @@ fn parse_options() -> Result<Options, String> {
             listen_given: false,
             secret: None,
             loopback_is_newest: false,
+        },
+        openstack: OpenStackOptions {
+            compute: Listen::default_at("127.0.0.1:8774"),
+            identity: Listen::default_at("127.0.0.1:5000"),
+            image: Listen::default_at("127.0.0.1:9292"),
+            users: Vec::new(),
+            noauth: false,
+            single_port: None,
         },
         debug: false,
     };
@@ -207,6 +298,24 @@ fn parse_options() -> Result<Options, String> {
                 "newest" => options.metadata.loopback_is_newest = true,
                 other => return Err(format!("--metadata-caller {other:?}: expected newest")),
             },
+            "--compute-listen" => {
+                options.openstack.compute =
+                    Listen::parse("--compute-listen", &value("--compute-listen")?)?;
+            }
+            "--identity-listen" => {
+                options.openstack.identity =
+                    Listen::parse("--identity-listen", &value("--identity-listen")?)?;
+            }
+            "--image-listen" => {
+                options.openstack.image =
+                    Listen::parse("--image-listen", &value("--image-listen")?)?;
+            }
+            "--user" => options.openstack.users.push(parse_user(&value("--user")?)?),
+            "--compute-noauth" => options.openstack.noauth = true,
+            "--single-port" => {
+                let listen = Listen::parse("--single-port", &value("--single-port")?)?;
+                options.openstack.single_port = Some(listen.address);
+            }
             "--debug" => options.debug = true,
             "-h" | "--help" => {
                 print!("{USAGE}");
@@ -290,27 +399,63 @@ async fn main() -> ExitCode {
         None => builder,
     };
     let ec2 = builder.build();
-    let mut urlmap = UrlMap::new()
-        .mount("/", ec2.clone())
-        .mount("/services/Cloud", ec2);
-    if options.reset_api {
-        urlmap = urlmap.mount(RESET_PATH, reset_api(fake.clone()));
-    }
-    let app: Arc<dyn Application> = Arc::new(urlmap);
 
-    let listener = match tokio::net::TcpListener::bind(options.ec2_listen).await {
+    // Every listener is bound before the OpenStack services are built: the identity
+    // catalog names their addresses.
+    let single_port = options.openstack.single_port;
+    let main_address = single_port.unwrap_or(options.ec2_listen);
+    let listener = match TcpListener::bind(main_address).await {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!(
-                "cloud_server: cannot listen on {}: {error}",
-                options.ec2_listen
-            );
+            eprintln!("cloud_server: cannot listen on {main_address}: {error}");
             return ExitCode::from(1);
         }
     };
     let address = listener
         .local_addr()
         .expect("a bound listener has an address");
+    let mut openstack_listeners = Vec::new();
+    if single_port.is_none() {
+        for (name, listen) in [
+            ("Compute", options.openstack.compute),
+            ("Identity", options.openstack.identity),
+            ("image", options.openstack.image),
+        ] {
+            match bind(name, listen).await {
+                Ok(listener) => openstack_listeners.push(listener),
+                Err(message) => {
+                    eprintln!("cloud_server: {message}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    }
+    let urls = match single_port {
+        Some(_) => ServiceUrls::under(address),
+        None => ServiceUrls::of(&openstack_listeners, &options.openstack),
+    };
+    let services = openstack_services(&options, &fake, &urls);
+
+    let mut urlmap = UrlMap::new()
+        .mount("/", ec2.clone())
+        .mount("/services/Cloud", ec2.clone());
+    if single_port.is_some() {
+        for (label, prefix, app) in [
+            ("ec2", None, &ec2),
+            ("compute", Some("/compute"), &services.compute),
+            ("identity", Some("/identity"), &services.identity),
+            ("image", Some("/image"), &services.image),
+        ] {
+            urlmap = urlmap.mount_host(HostPattern::Subdomain(label.into()), "/", app.clone());
+            if let Some(prefix) = prefix {
+                urlmap = urlmap.mount(prefix, app.clone());
+            }
+        }
+    }
+    if options.reset_api {
+        urlmap = urlmap.mount(RESET_PATH, reset_api(fake.clone()));
+    }
+    let app: Arc<dyn Application> = Arc::new(urlmap);
 
     println!("cumulo cloud_server: an in-memory cloud");
     println!("EC2 API: http://{address}/");
@@ -352,6 +497,13 @@ async fn main() -> ExitCode {
         eprintln!("cloud_server: {message}");
         return ExitCode::from(1);
     }
+    serve_openstack(
+        &options.openstack,
+        services,
+        openstack_listeners,
+        address,
+        &urls,
+    );
     use std::io::Write;
     let _ = std::io::stdout().flush();
 
@@ -416,6 +568,193 @@ async fn serve_metadata(options: &MetadataOptions, fake: &FakeCloud) -> Result<(
         println!("  signed X-Instance-ID requests accepted (--metadata-secret)");
     }
     Ok(())
+}
+
+/// Binds `listen` for the service `name`: a default address that is taken gives `None`
+/// after a warning, a given one an error.
+async fn bind(name: &str, listen: Listen) -> Result<Option<TcpListener>, String> {
+    match TcpListener::bind(listen.address).await {
+        Ok(listener) => Ok(Some(listener)),
+        Err(error) if !listen.given => {
+            eprintln!(
+                "cloud_server: warning: {name} not served: cannot listen on {}: {error}",
+                listen.address
+            );
+            Ok(None)
+        }
+        Err(error) => Err(format!("cannot listen on {}: {error}", listen.address)),
+    }
+}
+
+/// The public URLs of the OpenStack services, without a trailing slash, as the
+/// identity catalog lists them.
+struct ServiceUrls {
+    compute: String,
+    identity: String,
+    image: String,
+}
+
+impl ServiceUrls {
+    /// Each service on its own listener (its configured address when it has none).
+    fn of(listeners: &[Option<TcpListener>], options: &OpenStackOptions) -> ServiceUrls {
+        let url = |index: usize, listen: Listen| {
+            let address = listeners[index]
+                .as_ref()
+                .and_then(|listener| listener.local_addr().ok())
+                .unwrap_or(listen.address);
+            format!("http://{address}")
+        };
+        ServiceUrls {
+            compute: url(0, options.compute),
+            identity: url(1, options.identity),
+            image: url(2, options.image),
+        }
+    }
+
+    /// Every service under its path on one port.
+    fn under(address: SocketAddr) -> ServiceUrls {
+        ServiceUrls {
+            compute: format!("http://{address}/compute"),
+            identity: format!("http://{address}/identity"),
+            image: format!("http://{address}/image"),
+        }
+    }
+}
+
+/// The OpenStack applications over the fake.
+struct OpenStackServices {
+    compute: Arc<dyn Application>,
+    identity: Arc<dyn Application>,
+    image: Arc<dyn Application>,
+    users: Vec<IdentityUser>,
+}
+
+/// Identity's tokens, then NoAuth's `user:project` for any other token.
+struct IdentityOrNoAuth(Identity);
+
+#[async_trait]
+impl TokenValidator for IdentityOrNoAuth {
+    async fn validate(&self, token: &str) -> Result<Option<Context>, Fault> {
+        if let Some(context) = self.0.validate(token).await? {
+            return Ok(Some(context));
+        }
+        let (user, project) = token.split_once(':').unwrap_or((token, token));
+        let project = if project.is_empty() { user } else { project };
+        Ok(Some(Context {
+            user_id: user.to_owned(),
+            project_id: project.to_owned(),
+            roles: vec!["member".to_owned()],
+            ..Context::default()
+        }))
+    }
+}
+
+/// Compute, Identity and images over `fake`, with Identity's catalog naming `urls`.
+fn openstack_services(
+    options: &Options,
+    fake: &FakeCloud,
+    urls: &ServiceUrls,
+) -> OpenStackServices {
+    let mut users = options.openstack.users.clone();
+    if users.is_empty() {
+        users.push(IdentityUser::new(
+            DEFAULT_USER,
+            DEFAULT_PASSWORD,
+            DEFAULT_PROJECT,
+        ));
+    }
+    let catalog = Catalog::new(format!("{}/v3", urls.identity))
+        .compute(format!("{}/v2.1", urls.compute))
+        .image(urls.image.clone())
+        .region(CATALOG_REGION);
+    let identity = Identity::builder(catalog).users(users.clone()).build();
+    let validator: Arc<dyn TokenValidator> = Arc::new(identity.clone());
+
+    let mut projects: Vec<String> = users.iter().map(|user| user.project.clone()).collect();
+    projects.extend(options.credentials.iter().map(|c| c.project_id.clone()));
+    projects.push(DEFAULT_PROJECT.to_owned());
+    let noauth = options.openstack.noauth;
+    let (compute_auth, image_auth) = if noauth {
+        let either: Arc<dyn TokenValidator> = Arc::new(IdentityOrNoAuth(identity.clone()));
+        (ComputeAuth::NoAuthOr(validator), ImageAuth::Tokens(either))
+    } else {
+        (
+            ComputeAuth::Token(validator.clone()),
+            ImageAuth::Tokens(validator),
+        )
+    };
+    let controller = Arc::new(fake.clone());
+    let compute = ComputeApi::builder(controller.clone())
+        .auth(compute_auth)
+        // With NoAuth any name is a project; otherwise the projects of users and
+        // credentials are.
+        .projects(move |project: &str| noauth || projects.iter().any(|known| known == project))
+        .region(&options.region)
+        .debug(options.debug)
+        .build();
+    let image = ImageService::new(controller, image_auth).region(&options.region);
+    OpenStackServices {
+        compute,
+        identity: Arc::new(identity),
+        image: Arc::new(image),
+        users,
+    }
+}
+
+/// Serves the OpenStack services on their listeners from tasks (on one port they are
+/// already in the main map) and says where.
+fn serve_openstack(
+    options: &OpenStackOptions,
+    services: OpenStackServices,
+    listeners: Vec<Option<TcpListener>>,
+    main_address: SocketAddr,
+    urls: &ServiceUrls,
+) {
+    let apps = [
+        ("Compute API", services.compute),
+        ("Identity API", services.identity),
+        ("Image API", services.image),
+    ];
+    if options.single_port.is_some() {
+        println!("Single port: http://{main_address}/");
+        println!("  EC2 on Host ec2.*, under /services/Cloud/ and on any other path");
+        println!("  Compute on Host compute.* and under {}/", urls.compute);
+        println!("  Identity on Host identity.* and under {}/", urls.identity);
+        println!("  images on Host image.* and under {}/", urls.image);
+    } else {
+        for ((name, app), listener) in apps.into_iter().zip(listeners) {
+            let Some(listener) = listener else { continue };
+            let address = listener
+                .local_addr()
+                .expect("a bound listener has an address");
+            let server = Server::new(app);
+            tokio::spawn(async move {
+                if let Err(error) = server.serve(listener).await {
+                    eprintln!("cloud_server: {name} stopped: {error}");
+                }
+            });
+            println!("{name}: http://{address}/");
+        }
+    }
+    for user in &services.users {
+        println!(
+            "  Identity user {} in project {} (roles {})",
+            user.name,
+            user.project,
+            user.roles.join(",")
+        );
+    }
+    if options.users.is_empty() {
+        println!(
+            "  try: OS_AUTH_URL={}/v3 OS_USERNAME={DEFAULT_USER} OS_PASSWORD={DEFAULT_PASSWORD} \
+             OS_PROJECT_NAME={DEFAULT_PROJECT} OS_USER_DOMAIN_NAME=Default \
+             OS_PROJECT_DOMAIN_NAME=Default openstack server list",
+            urls.identity
+        );
+    }
+    if options.noauth {
+        println!("  Compute and images also take any token as NoAuth's user:project");
+    }
 }
 
 /// Where `--reset-api` answers.

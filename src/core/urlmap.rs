@@ -13,6 +13,46 @@ use super::{Application, BoxError, Request, Response, RouteError};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScriptName(pub String);
 
+impl ScriptName {
+    /// The path of `request` under the prefix its [`UrlMap`] mount took off (the whole
+    /// path when it was not mounted under one).
+    pub fn path_under<B>(request: &http::Request<B>) -> &str {
+        let path = request.uri().path();
+        match request.extensions().get::<ScriptName>() {
+            Some(ScriptName(prefix)) => match path.strip_prefix(prefix.as_str()) {
+                Some("") => "/",
+                Some(rest) => rest,
+                None => path,
+            },
+            None => path,
+        }
+    }
+
+    /// The scheme, host and mount prefix the client used, with a trailing slash
+    /// (`http://cloud.example:5000/identity/`): the base of links. The scheme is the
+    /// URI's, else `http`; the host is the `Host` header's, else the URI's, else
+    /// `localhost`.
+    pub fn base_url<B>(request: &http::Request<B>) -> String {
+        let scheme = request.uri().scheme_str().unwrap_or("http");
+        let host = request
+            .headers()
+            .get(http::header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .or_else(|| {
+                request
+                    .uri()
+                    .authority()
+                    .map(|authority| authority.as_str())
+            })
+            .unwrap_or("localhost");
+        let prefix = request
+            .extensions()
+            .get::<ScriptName>()
+            .map_or("", |ScriptName(prefix)| prefix.trim_end_matches('/'));
+        format!("{scheme}://{host}{prefix}/")
+    }
+}
+
 /// Which hosts a [`UrlMap`] entry answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HostPattern {

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use http::header::{CONTENT_TYPE, HOST, WWW_AUTHENTICATE};
+use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderValue, Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -35,7 +35,7 @@ use zeroize::Zeroizing;
 
 use crate::core::{
     Application, Body, BodyLimitExceeded, BoxError, Context, Request, RequestId, Response,
-    SharedClock, SystemClock,
+    ScriptName, SharedClock, SystemClock,
 };
 use crate::openstack::{Fault, TokenValidator};
 
@@ -622,7 +622,7 @@ impl Identity {
             "is_domain": false,
             "tags": [],
             "options": {},
-            "links": {"self": format!("{}v3/projects/{project}", base_url(request))},
+            "links": {"self": format!("{}v3/projects/{project}", ScriptName::base_url(request))},
         })
     }
 
@@ -654,10 +654,10 @@ impl Identity {
             .filter(|project| wanted.as_deref().is_none_or(|name| name == *project))
             .map(|project| Identity::project_json(project, request))
             .collect();
-        let path = request.uri().path().trim_end_matches('/');
+        let path = ScriptName::path_under(request).trim_end_matches('/');
         let document = json!({
             "projects": projects,
-            "links": {"self": format!("{}{}", base_url(request).trim_end_matches('/'), path),
+            "links": {"self": format!("{}{}", ScriptName::base_url(request).trim_end_matches('/'), path),
                       "previous": null, "next": null},
         });
         Ok(json_response(StatusCode::OK, &document))
@@ -698,7 +698,7 @@ impl Identity {
             "enabled": true,
             "password_expires_at": null,
             "options": {},
-            "links": {"self": format!("{}v3/users/{}", base_url(request), user.name)},
+            "links": {"self": format!("{}v3/users/{}", ScriptName::base_url(request), user.name)},
         }});
         Ok(json_response(StatusCode::OK, &document))
     }
@@ -707,7 +707,7 @@ impl Identity {
         self.caller(request)?;
         let document = json!({
             "catalog": self.inner.catalog.to_json(),
-            "links": {"self": format!("{}v3/auth/catalog", base_url(request)),
+            "links": {"self": format!("{}v3/auth/catalog", ScriptName::base_url(request)),
                       "previous": null, "next": null},
         });
         Ok(json_response(StatusCode::OK, &document))
@@ -722,7 +722,7 @@ impl Identity {
         }
         let method = request.method();
         let read = method == Method::GET || method == Method::HEAD;
-        let path = request.uri().path();
+        let path = ScriptName::path_under(request);
         let trimmed = path.trim_end_matches('/');
         let only = |allowed: bool| {
             if allowed {
@@ -888,30 +888,13 @@ fn single_segment<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
         .filter(|rest| !rest.is_empty() && !rest.contains('/'))
 }
 
-/// `http://HOST/`, from the request's `Host` header.
-fn base_url(request: &Request) -> String {
-    let scheme = request.uri().scheme_str().unwrap_or("http");
-    let host = request
-        .headers()
-        .get(HOST)
-        .and_then(|host| host.to_str().ok())
-        .or_else(|| {
-            request
-                .uri()
-                .authority()
-                .map(|authority| authority.as_str())
-        })
-        .unwrap_or("localhost");
-    format!("{scheme}://{host}/")
-}
-
 /// Keystone's description of API v3.
 fn version_v3(request: &Request) -> Value {
     json!({
         "id": "v3.14",
         "status": "stable",
         "updated": "2020-04-07T00:00:00Z",
-        "links": [{"rel": "self", "href": format!("{}v3/", base_url(request))}],
+        "links": [{"rel": "self", "href": format!("{}v3/", ScriptName::base_url(request))}],
         "media-types": [{
             "base": "application/json",
             "type": "application/vnd.openstack.identity-v3+json",
@@ -995,7 +978,7 @@ impl KeystoneError {
         }});
         let mut response = json_response(self.status, &body);
         if self.status == StatusCode::UNAUTHORIZED {
-            let base = base_url(request);
+            let base = ScriptName::base_url(request);
             let challenge = format!("Keystone uri=\"{}\"", base.trim_end_matches('/'));
             if let Ok(challenge) = HeaderValue::from_str(&challenge) {
                 response.headers_mut().insert(WWW_AUTHENTICATE, challenge);

@@ -22,7 +22,7 @@ use std::cmp::Reverse;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use http::header::{ALLOW, CONTENT_TYPE, HOST};
+use http::header::{ALLOW, CONTENT_TYPE};
 use http::{HeaderValue, Method, StatusCode};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
@@ -34,6 +34,7 @@ use super::model::{Image, ImageQuery, ImageStatus};
 use super::version::{ApiVersion, Endpoint};
 use crate::core::{
     Application, BodyLimitExceeded, BoxError, Context, RemoteAddr, Request, RequestId, Response,
+    ScriptName,
 };
 
 /// How many images a page holds when the request names no `limit` (Glance's
@@ -149,7 +150,7 @@ impl ImageService {
             ));
         }
 
-        let context = match Route::of(request.uri().path()) {
+        let context = match Route::of(ScriptName::path_under(request)) {
             Some(Route::Versions { explicit }) => {
                 let status = if explicit {
                     StatusCode::OK
@@ -161,7 +162,7 @@ impl ImageService {
             // As behind Glance's authentication filter: no path is found without a token.
             _ => self.authenticate(request, request_id).await?,
         };
-        let Some(Route::Api(route)) = Route::of(request.uri().path()) else {
+        let Some(Route::Api(route)) = Route::of(ScriptName::path_under(request)) else {
             return Err(Error::not_found());
         };
         if request.method() != Method::GET && request.method() != Method::HEAD {
@@ -762,26 +763,9 @@ fn image_view(image: &Image) -> Value {
     Value::Object(view)
 }
 
-/// `http://HOST/`, from the request's `Host` header.
-fn base_url(request: &Request) -> String {
-    let scheme = request.uri().scheme_str().unwrap_or("http");
-    let host = request
-        .headers()
-        .get(HOST)
-        .and_then(|host| host.to_str().ok())
-        .or_else(|| {
-            request
-                .uri()
-                .authority()
-                .map(|authority| authority.as_str())
-        })
-        .unwrap_or("localhost");
-    format!("{scheme}://{host}/")
-}
-
 /// Glance's versions document: every version links to `/v2/`.
 fn versions_document(request: &Request) -> Value {
-    let href = format!("{}v2/", base_url(request));
+    let href = format!("{}v2/", ScriptName::base_url(request));
     let versions: Vec<Value> = VERSIONS
         .iter()
         .enumerate()

@@ -34,6 +34,10 @@ pub enum ComputeAuth {
     NoAuth,
     /// Tokens checked by a validator (a Keystone client, a static table).
     Token(Arc<dyn TokenValidator>),
+    /// Tokens the validator knows stand for what it says; any other token is read as
+    /// NoAuth reads it, and the legacy handshake is served. For fakes that accept both
+    /// an identity service's tokens and `user:project`.
+    NoAuthOr(Arc<dyn TokenValidator>),
 }
 
 impl std::fmt::Debug for ComputeAuth {
@@ -41,6 +45,7 @@ impl std::fmt::Debug for ComputeAuth {
         match self {
             ComputeAuth::NoAuth => f.write_str("NoAuth"),
             ComputeAuth::Token(_) => f.write_str("Token"),
+            ComputeAuth::NoAuthOr(_) => f.write_str("NoAuthOr"),
         }
     }
 }
@@ -134,7 +139,8 @@ impl Middleware for Authenticate {
             .endpoint
             .filter(|endpoint| endpoint.serves_xml());
 
-        if let (ComputeAuth::NoAuth, Some(endpoint), None) = (&self.auth, legacy, &token) {
+        let noauth = matches!(self.auth, ComputeAuth::NoAuth | ComputeAuth::NoAuthOr(_));
+        if let (true, Some(endpoint), None) = (noauth, legacy, &token) {
             return Ok(handshake(&request, &negotiation, endpoint));
         }
         if is_discovery(&negotiation) {
@@ -150,6 +156,10 @@ impl Middleware for Authenticate {
                 .validate(&token)
                 .await?
                 .ok_or_else(|| Fault::unauthorized(AUTHENTICATION_REQUIRED))?,
+            ComputeAuth::NoAuthOr(validator) => match validator.validate(&token).await? {
+                Some(context) => context,
+                None => noauth_context(&token),
+            },
         };
         if let Some(request_id) = request.extensions().get::<RequestId>() {
             context.request_id = request_id.clone();

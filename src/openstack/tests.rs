@@ -566,6 +566,40 @@ async fn tokens_are_checked_by_the_validator() {
 }
 
 #[tokio::test]
+async fn noauth_or_a_validator_takes_known_tokens_and_reads_the_rest_as_noauth() {
+    let app = ComputeApi::builder(Arc::new(Recorder::sample()))
+        .auth(ComputeAuth::NoAuthOr(Arc::new(OneToken)))
+        .projects(|project: &str| matches!(project, "demo" | "other"))
+        .extension(widgets())
+        .build();
+    // `good` is alice in demo by the validator, not user `good` in project `good`.
+    let known = get(&app, "/v2.1/demo/os-widgets", &[("x-auth-token", "good")]).await;
+    assert_eq!(known.status(), 200);
+    assert_eq!(json_of(&known)["project"], "demo");
+    let noauth = get(
+        &app,
+        "/v2.1/other/os-widgets",
+        &[("x-auth-token", "bob:other")],
+    )
+    .await;
+    assert_eq!(noauth.status(), 200);
+    assert_eq!(json_of(&noauth)["project"], "other");
+    // An unknown token without a colon is a NoAuth user of its own project, not demo.
+    let stranger = get(
+        &app,
+        "/v2.1/demo/os-widgets",
+        &[("x-auth-token", "stranger")],
+    )
+    .await;
+    assert_eq!(stranger.status(), 400);
+    let down = get(&app, "/v2.1/servers", &[("x-auth-token", "down")]).await;
+    assert_eq!(down.status(), 503);
+    let handshake = get(&app, "/v1.1/servers", &[("x-auth-user", "carol")]).await;
+    assert_eq!(handshake.status(), 204);
+    assert_eq!(header(&handshake, "x-auth-token"), Some("carol:carol"));
+}
+
+#[tokio::test]
 async fn links_keep_the_prefix_the_api_is_mounted_under() {
     let map: Arc<dyn Application> = Arc::new(UrlMap::new().mount("/compute", api()));
     let document = get(&map, "/compute/v2.1/", &[]).await;

@@ -271,3 +271,176 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if exitstatus not in (0, 5):
         for log in _SERVER_LOGS:
             terminalreporter.write_line(f"server log: {log}")
+
+
+# The OpenStack side: one server with every API on its own port, shared by the
+# OpenStack tests, with Identity users for the password flow and NoAuth tokens
+# (`user:project`) for openstacksdk's `auth_type: none` and `admin_token`.
+SERVICE_LINE = re.compile(
+    r"^(EC2 API|Compute API|Identity API|Image API|Metadata): (http://127\.0\.0\.1:\d+)/$"
+)
+OPENSTACK_SERVICES = ("EC2 API", "Compute API", "Identity API", "Image API")
+
+
+@dataclasses.dataclass(frozen=True)
+class User:
+    name: str
+    password: str
+    project: str
+
+    def flag(self) -> str:
+        return f"{self.name}:{self.password}:{self.project}"
+
+
+DEMO = User("demo", "demo-password", "default")
+OTHER_USER = User("otheruser", "other-password", "other")
+
+
+@dataclasses.dataclass
+class Cloud:
+    """The URLs of one server's APIs, without a trailing slash."""
+
+    ec2: str
+    compute: str
+    identity: str
+    image: str
+
+
+def start_server(log_path: Path, arguments: list[str], wanted: tuple[str, ...]):
+    """Starts cloud_server with `arguments` and waits until it has printed the URL line
+    of every service in `wanted`; answers the process and the URLs by service name."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [_server_binary(), *arguments],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+        )
+    urls: dict[str, str] = {}
+    ready = threading.Event()
+
+    def read_stdout() -> None:
+        for raw in process.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            match = SERVICE_LINE.match(line)
+            if match:
+                urls[match.group(1)] = match.group(2)
+            if all(name in urls for name in wanted):
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read_stdout, daemon=True).start()
+    ready.wait(STARTUP_TIMEOUT_SECONDS)
+    missing = [name for name in wanted if name not in urls]
+    if missing:
+        process.kill()
+        process.wait()
+        pytest.fail(
+            f"server printed no line for {missing}; stderr:\n"
+            f"{log_path.read_text(errors='replace')[-4000:]}",
+            pytrace=False,
+        )
+    return process, urls
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def cloud(tmp_path_factory) -> Cloud:
+    log_path = tmp_path_factory.mktemp("openstack-server") / "cloud_server.log"
+    _SERVER_LOGS.append(log_path)
+    arguments = [
+        "--ec2-listen", "127.0.0.1:0",
+        "--metadata-listen", "127.0.0.1:0",
+        "--compute-listen", "127.0.0.1:0",
+        "--identity-listen", "127.0.0.1:0",
+        "--image-listen", "127.0.0.1:0",
+        "--compute-noauth",
+        "--region", REGION,
+        "--credential", DEFAULT.flag(),
+        "--credential", OTHER.flag(),
+        "--user", DEMO.flag(),
+        "--user", OTHER_USER.flag(),
+    ]
+    process, urls = start_server(log_path, arguments, OPENSTACK_SERVICES)
+    yield Cloud(
+        ec2=urls["EC2 API"],
+        compute=urls["Compute API"],
+        identity=urls["Identity API"],
+        image=urls["Image API"],
+    )
+    stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def cloud_ec2(cloud):
+    return make_client(cloud.ec2, DEFAULT)
+
+
+@pytest.fixture(scope="session")
+def cloud_other_ec2(cloud):
+    return make_client(cloud.ec2, OTHER)
+
+
+class OpenStackCli:
+    """Runs the openstack CLI with password authentication through the Identity
+    endpoint, with only its own OS_* variables in the environment."""
+
+    def __init__(self, cloud: Cloud, user: User):
+        self.cloud = cloud
+        self.user = user
+        beside_python = Path(sys.executable).parent / "openstack"
+        self.executable = str(beside_python) if beside_python.exists() else "openstack"
+
+    def env(self) -> dict[str, str]:
+        env = {name: value for name, value in os.environ.items() if not name.startswith("OS_")}
+        env.update(
+            OS_AUTH_URL=f"{self.cloud.identity}/v3",
+            OS_IDENTITY_API_VERSION="3",
+            OS_USERNAME=self.user.name,
+            OS_PASSWORD=self.user.password,
+            OS_PROJECT_NAME=self.user.project,
+            OS_USER_DOMAIN_NAME="Default",
+            OS_PROJECT_DOMAIN_NAME="Default",
+            OS_REGION_NAME="RegionOne",
+            OS_INTERFACE="public",
+        )
+        return env
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [self.executable, *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def __call__(self, *args: str):
+        """Runs a command that must succeed; JSON output (`-f json`) comes back parsed."""
+        result = self.run(*args)
+        assert result.returncode == 0, (
+            f"openstack {' '.join(args)} exited {result.returncode}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}"
+        )
+        if "-f" in args and result.stdout.strip():
+            return json.loads(result.stdout)
+        return result.stdout
+
+
+@pytest.fixture(scope="session")
+def openstack_cli(cloud) -> OpenStackCli:
+    return OpenStackCli(cloud, DEMO)
+
+
+@pytest.fixture(scope="session")
+def other_openstack_cli(cloud) -> OpenStackCli:
+    return OpenStackCli(cloud, OTHER_USER)

@@ -301,6 +301,46 @@ async fn create(controller: Controller, request: ApiRequest) -> Result<ApiRespon
     Ok(response)
 }
 
+/// The image a `block_device_mapping_v2` boots from, when it only says "boot this image"
+/// (one entry: source `image`, boot index 0, destination `local` or `volume`), as the
+/// `openstack` CLI sends with every `--image`; `None` without a mapping.
+///
+/// Limitation: any other mapping (blank, snapshot or volume sources, several devices,
+/// the legacy `block_device_mapping`) is refused with `notImplemented`.
+fn boot_image(server: &Fields<'_>, image_ref: Option<&str>) -> Result<Option<String>, Fault> {
+    let refused = || Fault::not_implemented("Booting from a block device mapping");
+    if matches!(server.get("block_device_mapping"), Some(Value::Array(items)) if !items.is_empty())
+    {
+        return Err(refused());
+    }
+    let entries = match server.get("block_device_mapping_v2") {
+        Some(Value::Array(entries)) if !entries.is_empty() => entries,
+        _ => return Ok(None),
+    };
+    let [entry] = entries.as_slice() else {
+        return Err(refused());
+    };
+    let field = |name: &str| entry.get(name);
+    let boots_first = match field("boot_index") {
+        Some(Value::Number(index)) => index.as_i64() == Some(0),
+        Some(Value::String(index)) => index == "0",
+        _ => false,
+    };
+    let from_image = field("source_type").and_then(Value::as_str) == Some("image");
+    let destination = field("destination_type").and_then(Value::as_str);
+    let uuid = field("uuid")
+        .and_then(Value::as_str)
+        .filter(|uuid| !uuid.is_empty());
+    match (boots_first && from_image, destination, uuid) {
+        (true, Some("local" | "volume") | None, Some(uuid))
+            if image_ref.is_none_or(|image| image == uuid) =>
+        {
+            Ok(Some(uuid.to_owned()))
+        }
+        _ => Err(refused()),
+    }
+}
+
 /// The typed input of a create.
 ///
 /// Limitation: `personality` (files to inject, gone from Nova at 2.57) and scheduler
@@ -324,19 +364,14 @@ fn create_input(request: &ApiRequest, server: Fields<'_>) -> Result<CreateServer
 
     let flavor_ref = input::reference(flavor_field, server.required(flavor_field)?)?;
 
-    let block_devices = ["block_device_mapping", "block_device_mapping_v2"]
-        .iter()
-        .any(|field| matches!(server.get(field), Some(Value::Array(items)) if !items.is_empty()));
-    if block_devices {
-        // Limitation: servers boot from images only; block device mappings are refused.
-        return Err(Fault::not_implemented(
-            "Booting from a block device mapping",
-        ));
-    }
     let image_ref = match server.get(image_field) {
         Some(Value::String(text)) if text.is_empty() => None,
         Some(value) => Some(input::reference(image_field, value)?),
         None => None,
+    };
+    let image_ref = match boot_image(&server, image_ref.as_deref())? {
+        Some(image) => Some(image),
+        None => image_ref,
     };
     let Some(image_ref) = image_ref else {
         return Err(Fault::bad_request("Missing imageRef attribute"));

@@ -653,6 +653,43 @@ async fn v2_ignores_unknown_fields_and_strips_names() {
 }
 
 #[tokio::test]
+async fn a_mapping_that_only_boots_the_image_boots_the_image() {
+    // What the openstack CLI sends with `server create --image`.
+    let body = json!({"server": {
+        "name": "a", "flavorRef": "1", "imageRef": IMAGE_ID,
+        "block_device_mapping_v2": [{"uuid": IMAGE_ID, "boot_index": 0,
+            "source_type": "image", "destination_type": "local",
+            "delete_on_termination": true}]
+    }});
+    let api = Api::sample();
+    let request = v2_1(1).method(Method::POST).body(body);
+    api.call("/servers", request).await.unwrap();
+    let input = CreateServer {
+        name: "a".into(),
+        image_ref: Some(IMAGE_ID.into()),
+        flavor_ref: "1".into(),
+        min_count: 1,
+        max_count: 1,
+        ..CreateServer::default()
+    };
+    assert_eq!(
+        api.recorder.calls(),
+        [format!("create_server 2.1 {input:?}")]
+    );
+    // The mapping names another image than imageRef: not the simple case.
+    let other = json!({"server": {
+        "name": "a", "flavorRef": "1", "imageRef": IMAGE_ID,
+        "block_device_mapping_v2": [{"uuid": "other", "boot_index": 0,
+            "source_type": "image", "destination_type": "local"}]
+    }});
+    let fault = api
+        .call("/servers", v2_1(1).method(Method::POST).body(other))
+        .await
+        .unwrap_err();
+    assert_eq!(fault.status(), StatusCode::NOT_IMPLEMENTED);
+}
+
+#[tokio::test]
 async fn block_device_mappings_are_not_implemented() {
     let api = Api::sample();
     let body = json!({
