@@ -1,6 +1,11 @@
 //! The actix-web example, driven over a real socket: a signed EC2 call, an EC2 error that
 //! stays EC2 XML, the body cap, and an instance reading its metadata.
-#![cfg(all(feature = "actix", feature = "fake", feature = "metadata"))]
+#![cfg(all(
+    feature = "actix",
+    feature = "fake",
+    feature = "metadata",
+    feature = "openstack"
+))]
 
 mod support;
 
@@ -21,12 +26,18 @@ use support::{between, get, send, signed};
 fn serve_example() -> SocketAddr {
     let fake = FakeCloud::new();
     let ec2 = example::ec2_api(&fake);
+    let compute = example::compute_api(&fake);
     let provider = LoopbackAsNewest::new(fake, "default");
     let metadata: Arc<dyn Application> =
         Arc::new(MetadataService::builder(Arc::new(provider)).build());
+    let apis = example::Apis {
+        ec2,
+        compute,
+        metadata,
+    };
     let server = HttpServer::new(move || {
-        let (ec2, metadata) = (ec2.clone(), metadata.clone());
-        App::new().configure(move |config| example::mount(config, ec2, metadata))
+        let apis = apis.clone();
+        App::new().configure(move |config| example::mount(config, apis))
     })
     .workers(1)
     .bind("127.0.0.1:0")
@@ -126,4 +137,40 @@ async fn an_instance_reads_its_metadata_under_the_metadata_scope() {
         "{}",
         versions.body
     );
+}
+
+#[tokio::test]
+async fn compute_answers_under_compute_and_sees_ec2_instances() {
+    let address = serve_example();
+    let document = send(address, &get("/compute/v2.1/", &[])).await;
+    assert_eq!(document.status, 200, "{}", document.body);
+    assert!(
+        document
+            .body
+            .contains(r#"{"href":"http://localhost/compute/v2.1/","rel":"self"}"#),
+        "{}",
+        document.body
+    );
+
+    let images = send(address, &signed("/", "DescribeImages", &[])).await;
+    let image_id = between(&images.body, "<imageId>", "</imageId>").to_owned();
+    let launch = [
+        ("ImageId", image_id.as_str()),
+        ("MinCount", "1"),
+        ("MaxCount", "1"),
+    ];
+    let run = send(address, &signed("/", "RunInstances", &launch)).await;
+    assert_eq!(run.status, 200, "{}", run.body);
+    let instance_id = between(&run.body, "<instanceId>", "</instanceId>");
+    let token = [("X-Auth-Token", "demo:default")];
+    let servers = send(address, &get("/compute/v2.1/servers", &token)).await;
+    assert_eq!(servers.status, 200, "{}", servers.body);
+    assert!(
+        servers.body.contains(&format!(r#""name":"{instance_id}""#)),
+        "{}",
+        servers.body
+    );
+    let other = [("X-Auth-Token", "eve:other")];
+    let hidden = send(address, &get("/compute/v2.1/servers", &other)).await;
+    assert_eq!(hidden.body, r#"{"servers":[]}"#);
 }
