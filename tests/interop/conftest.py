@@ -26,7 +26,6 @@ from botocore.config import Config
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 STARTUP_TIMEOUT_SECONDS = 30
-READY_LINE = re.compile(r"^EC2 API: (http://127\.0\.0\.1:\d+/)$")
 
 # Keep the host's AWS settings (profiles, endpoints, regions) out of every client.
 for _name in [name for name in os.environ if name.startswith("AWS_")]:
@@ -75,57 +74,26 @@ def _server_binary() -> str:
     return binary
 
 
+# Every listener on a port of its own choosing, so that no test needs a fixed port.
+EPHEMERAL = [
+    "--ec2-listen", "127.0.0.1:0",
+    "--metadata-listen", "127.0.0.1:0",
+    "--compute-listen", "127.0.0.1:0",
+    "--identity-listen", "127.0.0.1:0",
+    "--image-listen", "127.0.0.1:0",
+]
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Server:
-    binary = _server_binary()
     log_path = tmp_path_factory.mktemp("server") / "cloud_server.log"
     _SERVER_LOGS.append(log_path)
-    command = [binary, "--ec2-listen", "127.0.0.1:0", "--metadata-listen", "127.0.0.1:0"]
-    command += ["--region", REGION]
+    arguments = [*EPHEMERAL, "--region", REGION]
     for credential in CREDENTIALS:
-        command += ["--credential", credential.flag()]
-
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL
-        )
-    url = _wait_for_ready_line(process, log_path)
-    yield Server(url=url, process=process, log_path=log_path)
-
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def _wait_for_ready_line(process: subprocess.Popen, log_path: Path) -> str:
-    found: dict[str, str] = {}
-    ready = threading.Event()
-
-    # Reading stdout to its end also keeps the pipe from filling up later on.
-    def read_stdout() -> None:
-        for raw in process.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            match = READY_LINE.match(line)
-            if match and not ready.is_set():
-                found["url"] = match.group(1)
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=read_stdout, daemon=True).start()
-    ready.wait(STARTUP_TIMEOUT_SECONDS)
-    if "url" not in found:
-        process.kill()
-        process.wait()
-        log = log_path.read_text(errors="replace")[-4000:]
-        pytest.fail(
-            f"server printed no `EC2 API: http://127.0.0.1:PORT/` line within "
-            f"{STARTUP_TIMEOUT_SECONDS}s (exit code {process.returncode}); stderr:\n{log}",
-            pytrace=False,
-        )
-    return found["url"]
+        arguments += ["--credential", credential.flag()]
+    process, urls = start_server(log_path, arguments, ("EC2 API",))
+    yield Server(url=urls["EC2 API"] + "/", process=process, log_path=log_path)
+    stop_server(process)
 
 
 @pytest.fixture(scope="session")
@@ -357,11 +325,7 @@ def cloud(tmp_path_factory) -> Cloud:
     log_path = tmp_path_factory.mktemp("openstack-server") / "cloud_server.log"
     _SERVER_LOGS.append(log_path)
     arguments = [
-        "--ec2-listen", "127.0.0.1:0",
-        "--metadata-listen", "127.0.0.1:0",
-        "--compute-listen", "127.0.0.1:0",
-        "--identity-listen", "127.0.0.1:0",
-        "--image-listen", "127.0.0.1:0",
+        *EPHEMERAL,
         "--compute-noauth",
         "--region", REGION,
         "--credential", DEFAULT.flag(),

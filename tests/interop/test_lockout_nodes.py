@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
@@ -12,7 +11,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import REGION, _server_binary, _wait_for_ready_line
+from conftest import EPHEMERAL, REGION, start_server, stop_server
 
 LOCKED = "This access key is temporarily locked after too many failed authentications."
 REFUSED = "AWS was not able to validate the provided access credentials"
@@ -27,23 +26,17 @@ def two_nodes(tmp_path):
     processes, urls = [], []
     for name in ("a", "b"):
         log_path = tmp_path / f"node-{name}.log"
-        command = [
-            _server_binary(),
-            "--ec2-listen", "127.0.0.1:0",
-            "--metadata-listen", "127.0.0.1:0",
+        arguments = [
+            *EPHEMERAL,
             "--credential", f"{access_key}:right-secret",
             "--lockout-memcached", memcached,
         ]
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL
-            )
+        process, started = start_server(log_path, arguments, ("EC2 API",))
         processes.append(process)
-        urls.append(_wait_for_ready_line(process, log_path))
+        urls.append(started["EC2 API"] + "/")
     yield access_key, urls
     for process in processes:
-        process.terminate()
-        process.wait(timeout=5)
+        stop_server(process)
 
 
 def client(url: str, access_key: str, secret: str):

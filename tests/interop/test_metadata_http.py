@@ -13,19 +13,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
-import subprocess
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import DEFAULT, REGION, STARTUP_TIMEOUT_SECONDS, _server_binary, make_client
+from conftest import DEFAULT, EPHEMERAL, REGION, make_client, start_server, stop_server
 
 PROXY_SECRET = "interop-proxy-secret"
-EC2_LINE = re.compile(r"^EC2 API: (http://127\.0\.0\.1:\d+)/$")
-METADATA_LINE = re.compile(r"^Metadata: (http://127\.0\.0\.1:\d+)/$")
 WAITER_CONFIG = {"Delay": 1, "MaxAttempts": 30}
 USER_DATA = b"#!/bin/sh\necho from-user-data\n\x00\xff\xfe binary tail"
 
@@ -33,49 +28,16 @@ USER_DATA = b"#!/bin/sh\necho from-user-data\n\x00\xff\xfe binary tail"
 @pytest.fixture(scope="module")
 def metadata_server(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("metadata-server") / "cloud_server.log"
-    command = [
-        _server_binary(),
-        "--ec2-listen", "127.0.0.1:0",
-        "--metadata-listen", "127.0.0.1:0",
+    arguments = [
+        *EPHEMERAL,
         "--metadata-caller", "newest",
         "--metadata-secret", PROXY_SECRET,
         "--region", REGION,
         "--credential", DEFAULT.flag(),
     ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL
-        )
-    urls: dict[str, str] = {}
-    ready = threading.Event()
-
-    def read_stdout() -> None:
-        for raw in process.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            for name, pattern in (("ec2", EC2_LINE), ("metadata", METADATA_LINE)):
-                match = pattern.match(line)
-                if match:
-                    urls[name] = match.group(1)
-            if len(urls) == 2:
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=read_stdout, daemon=True).start()
-    ready.wait(STARTUP_TIMEOUT_SECONDS)
-    if len(urls) != 2:
-        process.kill()
-        process.wait()
-        pytest.fail(
-            f"server printed no EC2 and Metadata lines; stderr:\n{log_path.read_text()[-4000:]}",
-            pytrace=False,
-        )
-    yield urls
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    process, urls = start_server(log_path, arguments, ("EC2 API", "Metadata"))
+    yield {"ec2": urls["EC2 API"], "metadata": urls["Metadata"]}
+    stop_server(process)
 
 
 @pytest.fixture(scope="module")
