@@ -217,21 +217,12 @@ fn parse_version(text: &str) -> Option<ApiVersion> {
 ///
 /// # Limitations
 ///
-/// The scheme is always `http`: a TLS-terminating proxy in front shows up in links as
-/// plain HTTP.
-pub(crate) fn base_url<B>(request: &Request<B>, script_name: &str) -> String {
-    let host = request
-        .headers()
-        .get(http::header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .or_else(|| {
-            request
-                .uri()
-                .authority()
-                .map(|authority| authority.as_str())
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}{script_name}")
+/// The scheme is `http` unless the request's URI names one: a TLS-terminating proxy in
+/// front shows up in links as plain HTTP.
+pub(crate) fn base_url<B>(request: &Request<B>) -> String {
+    let mut base = ScriptName::base_url(request);
+    base.pop();
+    base
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ fn noauth_context(token: &str) -> Context {
 }
 
 /// The legacy handshake: 204 with a token and the management URL.
-fn handshake(request: &Request, negotiation: &Negotiation, endpoint: Endpoint) -> Response {
+fn handshake(request: &Request, endpoint: Endpoint) -> Response {
     let header = |name: &str| {
         request
             .headers()
@@ -100,7 +100,7 @@ fn handshake(request: &Request, negotiation: &Negotiation, endpoint: Endpoint) -
     };
     let user = header("x-auth-user").unwrap_or("admin");
     let project = header("x-auth-project-id").unwrap_or(user);
-    let base = base_url(request, &negotiation.script_name);
+    let base = base_url(request);
     let management_url = match endpoint {
         Endpoint::V1_0 => format!("{base}/v1.0"),
         _ => format!("{base}/v1.1/{project}"),
@@ -141,7 +141,7 @@ impl Middleware for Authenticate {
 
         let noauth = matches!(self.auth, ComputeAuth::NoAuth | ComputeAuth::NoAuthOr(_));
         if let (true, Some(endpoint), None) = (noauth, legacy, &token) {
-            return Ok(handshake(&request, &negotiation, endpoint));
+            return Ok(handshake(&request, endpoint));
         }
         if is_discovery(&negotiation) {
             return next.call(request).await;

@@ -217,7 +217,7 @@ fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
 impl Application for ApiRouter {
     async fn call(&self, request: Request) -> Result<Response, BoxError> {
         let negotiation = Negotiation::stored(&request);
-        let base = base_url(&request, &negotiation.script_name);
+        let base = base_url(&request);
 
         // Version discovery.
         let Some(endpoint) = negotiation.endpoint else {
