@@ -115,6 +115,8 @@ error_codes! {
     InvalidBlockDeviceMapping = "InvalidBlockDeviceMapping", 400;
     /// The key pair names no key pair of the project.
     InvalidKeyPairNotFound = "InvalidKeyPair.NotFound", 400;
+    /// The Dedicated Host id names no host of the project.
+    InvalidHostIdNotFound = "InvalidHostID.NotFound", 400;
     /// A key pair with this name already exists.
     InvalidKeyPairDuplicate = "InvalidKeyPair.Duplicate", 400;
     /// The key pair is not in a format EC2 accepts.

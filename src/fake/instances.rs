@@ -1101,6 +1101,13 @@ fn plan_launch(
             "Expecting 'default', 'dedicated' or 'host'.",
         ));
     }
+    // The fake allocates no Dedicated Hosts, so no host id names one.
+    if let Some(host) = &input.placement.host_id {
+        return Err(Ec2Error::new(
+            ErrorCode::InvalidHostIdNotFound,
+            format!("The specified host ID '{host}' does not exist."),
+        ));
+    }
     let mut instance_tags = Tags::new();
     for specification in &input.tag_specifications {
         match specification.resource_type.as_str() {

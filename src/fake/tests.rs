@@ -1890,3 +1890,24 @@ async fn a_restored_state_describes_its_instances_as_they_were_saved() {
     cloud.restore(saved);
     assert!(!describe_xml(&cloud, &id, false).await.contains("<tagSet>"));
 }
+
+#[tokio::test]
+async fn launching_onto_a_dedicated_host_is_refused_as_no_host_exists() {
+    let cloud = quick_cloud();
+    let mut input = launch_input(&cloud, 1).await;
+    input.placement.host_id = Some("h-0123456789abcdef0".into());
+    let refused = cloud.run_instances(call(input)).await.unwrap_err();
+    assert_eq!(
+        refused,
+        Ec2Error::new(
+            ErrorCode::InvalidHostIdNotFound,
+            "The specified host ID 'h-0123456789abcdef0' does not exist."
+        )
+    );
+    assert_eq!(
+        describe(&cloud, DescribeInstancesInput::default())
+            .await
+            .len(),
+        0
+    );
+}
