@@ -487,3 +487,39 @@ def test_update_image_renames_an_own_image(ec2, endpoint, image_id, unique):
     assert [node.text for node in ElementTree.fromstring(body).iter("Code")] == ["AuthFailure"]
     ec2.deregister_image(ImageId=own_image)
     ec2.terminate_instances(InstanceIds=[instance_id])
+
+
+def test_key_pairs_zones_console_and_reboot_through_boto3(ec2, image_id, unique):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    public = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    imported = ec2.import_key_pair(KeyName=f"boto-{unique}", PublicKeyMaterial=public)
+    assert imported["KeyName"] == f"boto-{unique}"
+    assert imported["KeyFingerprint"].count(":") == 0  # ed25519: base64 SHA-256, no colons
+    with pytest.raises(ClientError) as duplicate:
+        ec2.import_key_pair(KeyName=f"boto-{unique}", PublicKeyMaterial=public)
+    assert duplicate.value.response["Error"]["Code"] == "InvalidKeyPair.Duplicate"
+    ec2.delete_key_pair(KeyName=f"boto-{unique}")
+    assert ec2.describe_key_pairs(
+        Filters=[{"Name": "key-name", "Values": [f"boto-{unique}"]}]
+    )["KeyPairs"] == []
+
+    zones = ec2.describe_availability_zones()["AvailabilityZones"]
+    assert [zone["ZoneName"] for zone in zones] == [
+        "us-east-1a", "us-east-1b", "us-east-1c"
+    ]
+    assert {zone["State"] for zone in zones} == {"available"}
+
+    instance_id = run_one(ec2, image_id)["Instances"][0]["InstanceId"]
+    wait_for_state(ec2, [instance_id], "running")
+    ec2.reboot_instances(InstanceIds=[instance_id])
+    wait_for_state(ec2, [instance_id], "running")
+    console = ec2.get_console_output(InstanceId=instance_id)
+    assert console["InstanceId"] == instance_id
+    with pytest.raises(ClientError) as missing:
+        ec2.reboot_instances(InstanceIds=["i-0123456789abcdef0"])
+    assert missing.value.response["Error"]["Code"] == "InvalidInstanceID.NotFound"
+    ec2.terminate_instances(InstanceIds=[instance_id])
