@@ -37,8 +37,6 @@
 //!   an administrator names is not looked at. Only `ssh` key pairs exist.
 //! - `networks` other than `none` all mean the project's default network; `none` keeps
 //!   the private address EC2 shows but the server lists no address.
-//! - `createImage` makes an AMI, whose name EC2 wants unique in the account and made of
-//!   3 to 128 of its allowed characters.
 //! - Quotas count pending and running instances, as the fake's EC2 instance quota does;
 //!   cores and RAM are unlimited.
 
@@ -61,6 +59,7 @@ use crate::openstack::fault::Fault;
 use crate::openstack::model::*;
 
 use super::compute_catalog as catalog;
+use super::images;
 use super::instances::{self, Change};
 use super::regions;
 use super::state::{InstanceRecord, RegionState, ServerTask, TaskKind};
@@ -963,11 +962,9 @@ impl ComputeController for FakeCloud {
             no_reboot: true,
             ..CreateImageInput::default()
         };
-        let image_id =
-            CloudController::create_image(self, Ec2Call::new(call.context.clone(), create))
-                .await
-                .map_err(bad_request)?
-                .image_id;
+        let image_id = images::create(self, &scope, &create, images::ImageNaming::Glance)
+            .map_err(bad_request)?
+            .image_id;
         let mut state = self.write();
         let region = state.region_mut(&scope.region).map_err(bad_request)?;
         if let Some(image) = region.images.get_mut(&image_id) {

@@ -876,14 +876,27 @@ pub(crate) fn register(
     Ok(RegisterImageOutput { image_id })
 }
 
+/// Whose rules an image name follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ImageNaming {
+    /// EC2's: 3 to 128 characters of a small set, unique among the account's images.
+    Ec2,
+    /// Glance's, for Nova's `createImage`: the Compute API has checked the name already,
+    /// and several images may share it.
+    Glance,
+}
+
 /// `CreateImage`: an EBS-backed image of a running or stopped instance of the
 /// project's, with a snapshot of its root volume.
 pub(crate) fn create(
     cloud: &FakeCloud,
     scope: &Scope,
     input: &CreateImageInput,
+    naming: ImageNaming,
 ) -> Result<CreateImageOutput, Ec2Error> {
-    check_name(&input.name)?;
+    if naming == ImageNaming::Ec2 {
+        check_name(&input.name)?;
+    }
     let description = input.description.clone().unwrap_or_default();
     check_description(&description)?;
     let allowed = ["image", "snapshot"];
@@ -932,7 +945,9 @@ pub(crate) fn create(
             other_mappings.push(other_mapping(region, scope, mapping)?);
         }
     }
-    check_unique_name(region, &scope.account, &input.name)?;
+    if naming == ImageNaming::Ec2 {
+        check_unique_name(region, &scope.account, &input.name)?;
+    }
     let image = image_of(
         instance,
         scope,

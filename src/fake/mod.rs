@@ -619,7 +619,7 @@ impl CloudController for FakeCloud {
         call: Ec2Call<CreateImageInput>,
     ) -> Result<CreateImageOutput, Ec2Error> {
         let scope = self.scope(&call)?;
-        images::create(self, &scope, &call.input)
+        images::create(self, &scope, &call.input, images::ImageNaming::Ec2)
     }
 
     async fn deregister_image(

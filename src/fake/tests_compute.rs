@@ -801,6 +801,37 @@ async fn save_and_restore_keep_server_ids_and_nova_data() {
 // Images, flavors, key pairs, limits.
 
 #[tokio::test]
+async fn create_image_takes_any_name_nova_takes_twice_over() {
+    let cloud = quick_cloud();
+    let id = create_in(&cloud, "default", "web").await.id;
+    let long = "s".repeat(255);
+    let mut made = Vec::new();
+    for name in ["x", "nightly: web ü", "nightly: web ü", long.as_str()] {
+        let input = os::CreateImage {
+            server_id: id.clone(),
+            name: name.into(),
+            metadata: BTreeMap::new(),
+        };
+        let image_id = ComputeController::create_image(&cloud, os_call("default", input))
+            .await
+            .unwrap();
+        made.push(image_id);
+    }
+
+    let first = cloud
+        .show_image(os_call("default", made[1].clone()))
+        .await
+        .unwrap();
+    let second = cloud
+        .show_image(os_call("default", made[2].clone()))
+        .await
+        .unwrap();
+    assert_eq!(first.name, "nightly: web ü");
+    assert_eq!(second.name, "nightly: web ü");
+    assert_ne!(made[1], made[2]);
+}
+
+#[tokio::test]
 async fn create_image_makes_an_ami_ec2_describes_and_only_its_owner_deletes() {
     let cloud = quick_cloud();
     let id = create_in(&cloud, "default", "web").await.id;

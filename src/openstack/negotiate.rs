@@ -181,35 +181,44 @@ pub fn requested_version(headers: &HeaderMap) -> Result<ApiVersion, Fault> {
     if text.eq_ignore_ascii_case("latest") {
         return Ok(ApiVersion::MAX);
     }
-    let version = parse_version(&text).ok_or_else(|| {
-        Fault::bad_request(format!(
+    if !well_formed(&text) {
+        return Err(Fault::bad_request(format!(
             "API Version String {text} is of invalid format. Must be of format \
              MajorNum.MinorNum."
-        ))
-    })?;
-    if version < ApiVersion::MIN || version > ApiVersion::MAX {
-        return Err(Fault::new(
+        )));
+    }
+    match parse_version(&text) {
+        Some(version) if (ApiVersion::MIN..=ApiVersion::MAX).contains(&version) => Ok(version),
+        _ => Err(Fault::new(
             StatusCode::NOT_ACCEPTABLE,
             format!(
-                "Version {version} is not supported by the API. Minimum is {} and maximum \
+                "Version {text} is not supported by the API. Minimum is {} and maximum \
                  is {}.",
                 ApiVersion::MIN,
                 ApiVersion::MAX
             ),
-        ));
+        )),
     }
-    Ok(version)
 }
 
-/// `major.minor`, both plain decimal numbers.
+/// Whether `text` is `major.minor` as Nova's pattern has it: decimal numbers without
+/// leading zeros, the major one not 0.
+fn well_formed(text: &str) -> bool {
+    let Some((major, minor)) = text.split_once('.') else {
+        return false;
+    };
+    let number = |part: &str| {
+        !part.is_empty()
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'))
+    };
+    number(major) && major != "0" && number(minor)
+}
+
+/// A well-formed `major.minor`, or `None` when a number is too large for any version.
 fn parse_version(text: &str) -> Option<ApiVersion> {
     let (major, minor) = text.split_once('.')?;
-    let number = |part: &str| {
-        (!part.is_empty() && part.len() <= 4 && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse::<u16>().ok())
-            .flatten()
-    };
-    Some(ApiVersion::new(number(major)?, number(minor)?))
+    Some(ApiVersion::new(major.parse().ok()?, minor.parse().ok()?))
 }
 
 /// The scheme, host and script name the client used, without a trailing slash
@@ -325,5 +334,26 @@ mod tests {
         );
         let old = version_of(&[("X-OpenStack-Nova-API-Version", "2.0")]).unwrap_err();
         assert_eq!(old.status(), StatusCode::NOT_ACCEPTABLE);
+    }
+
+    #[test]
+    fn leading_zeros_are_malformed_and_huge_versions_unserved() {
+        for text in ["2.01", "02.1", "0.5", "2.1.0", "+2.1"] {
+            let fault =
+                version_of(&[("OpenStack-API-Version", &format!("compute {text}"))]).unwrap_err();
+            assert_eq!(fault.status(), StatusCode::BAD_REQUEST, "{text}");
+        }
+        let huge = "2.99999999999999999999";
+        let fault = version_of(&[("X-OpenStack-Nova-API-Version", huge)]).unwrap_err();
+        assert_eq!(fault.status(), StatusCode::NOT_ACCEPTABLE);
+        assert_eq!(
+            fault.message(),
+            "Version 2.99999999999999999999 is not supported by the API. Minimum is 2.1 and \
+             maximum is 2.47."
+        );
+        assert_eq!(
+            version_of(&[("OpenStack-API-Version", "compute 2.10")]),
+            Ok(ApiVersion::new(2, 10))
+        );
     }
 }

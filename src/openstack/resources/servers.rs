@@ -60,7 +60,7 @@ pub(super) fn routes(controller: &Controller) -> Vec<Route> {
 
 /// `GET /servers`.
 async fn index(controller: Controller, request: ApiRequest) -> Result<ApiResponse, Fault> {
-    let servers = list(&controller, &request).await?;
+    let servers = list(&controller, &request, "index").await?;
     let entries: Vec<Value> = servers
         .iter()
         .map(|server| summary_json(&request, server))
@@ -76,7 +76,7 @@ async fn index(controller: Controller, request: ApiRequest) -> Result<ApiRespons
 
 /// `GET /servers/detail`.
 async fn detail(controller: Controller, request: ApiRequest) -> Result<ApiResponse, Fault> {
-    let servers = list(&controller, &request).await?;
+    let servers = list(&controller, &request, "detail").await?;
     let entries: Vec<Value> = servers
         .iter()
         .map(|server| server_json(&request, server, ServerView::Full))
@@ -116,11 +116,45 @@ fn list_response(
 }
 
 /// The servers the query selects; an unknown status lists none (400 from 2.38).
-async fn list(controller: &Controller, request: &ApiRequest) -> Result<Vec<Server>, Fault> {
+async fn list(
+    controller: &Controller,
+    request: &ApiRequest,
+    rule: &str,
+) -> Result<Vec<Server>, Fault> {
+    check_all_tenants(request, rule)?;
     let Some(query) = server_query(request)? else {
         return Ok(Vec::new());
     };
     controller.list_servers(call(request, query)).await
+}
+
+/// Refuses `all_tenants` to anyone but an administrator, as Nova's policy `rule` (`index`
+/// or `detail`) does; a value
+/// that is not a boolean is 400 (a bare `all_tenants` means true).
+///
+/// Limitation: an administrator's `all_tenants` is accepted but lists their own project's
+/// servers only.
+fn check_all_tenants(request: &ApiRequest, rule: &str) -> Result<(), Fault> {
+    let Some(value) = request.query_value("all_tenants") else {
+        return Ok(());
+    };
+    let all_tenants = match value.to_ascii_lowercase().as_str() {
+        "" | "1" | "t" | "true" | "y" | "yes" | "on" => true,
+        "0" | "f" | "false" | "n" | "no" | "off" => false,
+        _ => {
+            return Err(Fault::bad_request(format!(
+                "Invalid input received: Unrecognized value '{value}', acceptable values \
+                 are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"
+            )));
+        }
+    };
+    if all_tenants && !is_admin(&request.context) {
+        return Err(Fault::forbidden(format!(
+            "Policy doesn't allow os_compute_api:servers:{rule}:get_all_tenants to be \
+             performed."
+        )));
+    }
+    Ok(())
 }
 
 /// The [`ServerQuery`] of the request's filters, or `None` when a status filter names

@@ -359,6 +359,45 @@ async fn an_unknown_status_lists_nothing_before_2_38_and_is_refused_from_2_38() 
 }
 
 #[tokio::test]
+async fn only_administrators_list_all_projects_servers() {
+    let api = Api::sample();
+    for (path, rule) in [("/servers", "index"), ("/servers/detail", "detail")] {
+        for value in ["1", "True", "yes", ""] {
+            let fault = api
+                .call(path, v2_1(1).query("all_tenants", value))
+                .await
+                .unwrap_err();
+            assert_eq!(fault.status(), StatusCode::FORBIDDEN);
+            assert_eq!(
+                fault.message(),
+                format!(
+                    "Policy doesn't allow os_compute_api:servers:{rule}:get_all_tenants to be \
+                     performed."
+                )
+            );
+        }
+    }
+    let fault = api
+        .call("/servers", v2_1(1).query("all_tenants", "maybe"))
+        .await
+        .unwrap_err();
+    assert_eq!(fault.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        fault.message(),
+        "Invalid input received: Unrecognized value 'maybe', acceptable values are: '0', \
+         '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"
+    );
+    let own = api
+        .call("/servers", v2_1(1).query("all_tenants", "false"))
+        .await;
+    assert!(own.is_ok());
+    let admin = api
+        .call("/servers", v2_1(1).admin().query("all_tenants", "1"))
+        .await;
+    assert!(admin.is_ok());
+}
+
+#[tokio::test]
 async fn only_administrators_list_deleted_servers() {
     let api = Api::sample();
     let fault = api
