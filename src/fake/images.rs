@@ -883,6 +883,7 @@ pub(crate) enum ImageNaming {
     Ec2,
     /// Glance's, for Nova's `createImage`: the Compute API has checked the name already,
     /// and several images may share it.
+    #[cfg(feature = "openstack")]
     Glance,
 }
 

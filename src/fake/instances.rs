@@ -1821,6 +1821,9 @@ pub(crate) fn modify_attribute(
         .ok_or_else(Ec2Error::internal)?;
     if let Some(value) = &input.instance_type {
         record.instance_type = value.clone().into();
+        // A type set through EC2 settles a resize the Compute API left unconfirmed: a
+        // later revert must not bring back the type from before that resize.
+        record.server.resized_from = None;
     }
     if let Some(value) = &input.user_data {
         record.user_data = Some(value.0.clone());

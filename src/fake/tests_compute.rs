@@ -1216,3 +1216,55 @@ async fn shared_ip_groups_are_numbered_per_project_and_hold_servers() {
         Fault::not_found("Shared IP group 1 could not be found.")
     );
 }
+
+#[tokio::test]
+async fn an_instance_type_set_through_ec2_settles_an_unconfirmed_resize() {
+    let (cloud, clock) = slow_cloud();
+    let id = create_in(&cloud, "default", "web").await.id;
+    clock.advance(Duration::seconds(5));
+    cloud
+        .resize_server(os_call(
+            "default",
+            os::ResizeServer {
+                server_id: id.clone(),
+                flavor_ref: "t3.small".into(),
+            },
+        ))
+        .await
+        .unwrap();
+    clock.advance(Duration::seconds(5));
+    let instance_id = ec2_instances(&cloud, "default").await[0]
+        .instance_id
+        .to_string();
+    cloud
+        .stop_instances(call_as(
+            "default",
+            StopInstancesInput {
+                instance_ids: vec![instance_id.clone()],
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    clock.advance(Duration::seconds(5));
+    cloud
+        .modify_instance_attribute(call_as(
+            "default",
+            ModifyInstanceAttributeInput {
+                instance_id,
+                instance_type: Some("t3.large".into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    let server = show(&cloud, &id).await.unwrap();
+    assert_eq!(server.flavor.id, "t3.large");
+    assert_eq!(server.status, ServerStatus::Shutoff);
+    let refused = cloud
+        .revert_resize(os_call("default", id.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), http::StatusCode::CONFLICT);
+    assert_eq!(show(&cloud, &id).await.unwrap().flavor.id, "t3.large");
+}

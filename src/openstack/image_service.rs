@@ -570,6 +570,13 @@ impl Filters {
             .map(|value| boolean_filter("protected", value))
             .transpose()?;
         let ids = parameters.get("id").map(id_filter).transpose()?;
+        if let Some(status) = parameters.get("status")
+            && !GLANCE_STATUSES.contains(&status)
+        {
+            return Err(Error::bad_request(format!(
+                "Invalid status value: {status}"
+            )));
+        }
         if parameters.get("updated_at").is_some() || parameters.get("created_at").is_some() {
             return Err(Error::bad_request(
                 "Filtering by created_at or updated_at is not supported by this endpoint.",
@@ -695,6 +702,19 @@ fn id_filter(value: &str) -> Result<Vec<String>, Error> {
 }
 
 /// An image's status as Glance spells it.
+/// The statuses Glance's `status` filter accepts.
+const GLANCE_STATUSES: &[&str] = &[
+    "queued",
+    "saving",
+    "active",
+    "killed",
+    "deleted",
+    "pending_delete",
+    "deactivated",
+    "uploading",
+    "importing",
+];
+
 fn glance_status(status: ImageStatus) -> &'static str {
     match status {
         ImageStatus::Active => "active",

@@ -147,11 +147,12 @@ impl ApiRequest {
         self.params.get(name).ok_or_else(Fault::internal)
     }
 
-    /// The first value of query parameter `name`.
+    /// The value of query parameter `name`; the last one when it is repeated, as Nova
+    /// reads a repeated parameter.
     pub fn query_value(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
-            .find(|(key, _)| key == name)
+            .rfind(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     }
 
@@ -364,6 +365,32 @@ mod tests {
             bare.self_link("flavors", "t3.micro"),
             "http://cloud:8774/v2.1/flavors/t3.micro"
         );
+    }
+
+    #[test]
+    fn a_repeated_query_parameter_reads_as_its_last_value() {
+        let request = ApiRequest {
+            method: Method::GET,
+            context: Context::default(),
+            version: ApiVersion::V2_1,
+            endpoint: Endpoint::V2_1,
+            media: MediaType::JSON,
+            params: PathParams::default(),
+            query: vec![
+                ("limit".into(), "1".into()),
+                ("name".into(), "web".into()),
+                ("limit".into(), "2".into()),
+            ],
+            body: None,
+            links: Links::default(),
+            headers: HeaderMap::new(),
+        };
+        assert_eq!(request.query_value("limit"), Some("2"));
+        assert_eq!(
+            request.query_values("limit").collect::<Vec<_>>(),
+            ["1", "2"]
+        );
+        assert_eq!(request.query_value("marker"), None);
     }
 
     #[test]

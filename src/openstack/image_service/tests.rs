@@ -265,6 +265,9 @@ async fn visibility_status_name_and_properties_filter() {
     let (status, body) = send(&service, get("/v2/images?visibility=everyone")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["message"], "Invalid visibility value: everyone");
+    let (status, body) = send(&service, get("/v2/images?status=zzz")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["message"], "Invalid status value: zzz");
 }
 
 #[tokio::test]
