@@ -3,9 +3,11 @@
 //! DescribeVolumes) with 10 and with 100,000 resources stored.
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use cumulo::core::{Body, Request};
+use cumulo::core::{Body, Request, SystemClock};
+use cumulo::fake::{FakeCloud, Quotas};
 use cumulo::testing::TestCloud;
 
 /// A request that can be sent again and again: `http::Request` is not `Clone`.
@@ -98,7 +100,13 @@ fn lookup_by_id(c: &mut Criterion) {
         });
     }
     for stored in [10usize, 100_000] {
-        let cloud = TestCloud::new();
+        // Room for every volume: the default quota is EC2's 5,000.
+        let quotas = Quotas {
+            volumes: stored,
+            ..Quotas::default()
+        };
+        let fake = FakeCloud::builder().quotas(quotas).build();
+        let cloud = TestCloud::with_fake(fake, Arc::new(SystemClock));
         let client = cloud.client();
         let mut target = String::new();
         for n in 0..stored {
