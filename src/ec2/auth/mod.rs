@@ -315,9 +315,7 @@ impl Ec2Auth {
 
     async fn authenticate(&self, request: &mut Request) -> Result<Context, BoxError> {
         let params = Params::of(request);
-        let (parts, body) = std::mem::take(request).into_parts();
-        let parsed = SignedRequest::parse(&parts, body.as_bytes(), &params.0);
-        *request = Request::from_parts(parts, body);
+        let parsed = SignedRequest::parse_request(request, &params.0);
 
         let signed = match parsed {
             Ok(signed) => signed,
