@@ -159,11 +159,27 @@ where
     if declared.is_some_and(|length| length > limit as u64) {
         return Ok(None);
     }
-    let limited = http_body_util::Limited::new(body, limit);
-    match tokio::time::timeout(timeout, limited.collect()).await {
-        Ok(Ok(collected)) => Ok(Some(collected.to_bytes())),
-        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => Ok(None),
-        Ok(Err(_)) | Err(_) => Err(()),
+    let mut collect = std::pin::pin!(http_body_util::Limited::new(body, limit).collect());
+
+    // A small body usually arrives with the head: taking it on a first poll spares such a
+    // request building a timeout (a clock read and a runtime handle) it would never use.
+    let mut first_poll = None;
+    std::future::poll_fn(|cx| {
+        first_poll = Some(collect.as_mut().poll(cx));
+        std::task::Poll::Ready(())
+    })
+    .await;
+    let collected = match first_poll {
+        Some(std::task::Poll::Ready(collected)) => collected,
+        _ => match tokio::time::timeout(timeout, collect).await {
+            Ok(collected) => collected,
+            Err(_) => return Err(()),
+        },
+    };
+    match collected {
+        Ok(collected) => Ok(Some(collected.to_bytes())),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Ok(None),
+        Err(_) => Err(()),
     }
 }
 

@@ -214,9 +214,10 @@ fn signature_error_to_ec2(error: &SignatureError) -> Ec2Error {
 pub fn access_key_of(request: &mut Request) -> Option<String> {
     if let Some(header) = request.headers().get(http::header::AUTHORIZATION) {
         let header = header.to_str().ok()?;
-        return credential_component(header)
-            .and_then(|credential| credential.split('/').next())
-            .map(str::to_owned);
+        return credential_component(header).map(|credential| {
+            let end = credential.bytes().position(|byte| byte == b'/');
+            credential[..end.unwrap_or(credential.len())].to_owned()
+        });
     }
     let params = Params::of(request);
     if let Some(credential) = params.get("X-Amz-Credential") {
@@ -229,18 +230,17 @@ pub fn access_key_of(request: &mut Request) -> Option<String> {
 /// after the first `Credential=` that starts the header or follows a space or comma, up to
 /// the next space or comma.
 fn credential_component(header: &str) -> Option<&str> {
-    const NAME: &str = "Credential=";
-    let mut from = 0;
-    while let Some(found) = header[from..].find(NAME) {
-        let start = from + found;
-        let value = &header[start + NAME.len()..];
-        if start == 0 || matches!(header.as_bytes()[start - 1], b' ' | b',') {
-            let end = value.find([' ', ',']).unwrap_or(value.len());
-            return Some(&value[..end]);
-        }
-        from = start + NAME.len();
-    }
-    None
+    // Scanned byte by byte: the name sits near the start of a well-formed header, where a
+    // substring search costs more to set up than the scan itself. The name cannot overlap
+    // itself, so every start tried is one the first-match search would have reached.
+    const NAME: &[u8] = b"Credential=";
+    let bytes = header.as_bytes();
+    let start = (0..bytes.len()).find(|&start| {
+        bytes[start..].starts_with(NAME) && (start == 0 || matches!(bytes[start - 1], b' ' | b','))
+    })?;
+    let value = &header[start + NAME.len()..];
+    let end = value.bytes().position(|byte| matches!(byte, b' ' | b','));
+    Some(&value[..end.unwrap_or(value.len())])
 }
 
 /// Ec2Auth: verifies each request's signature and puts the caller's [`Context`] in its
@@ -315,9 +315,7 @@ impl Ec2Auth {
 
     async fn authenticate(&self, request: &mut Request) -> Result<Context, BoxError> {
         let params = Params::of(request);
-        let (parts, body) = std::mem::take(request).into_parts();
-        let parsed = SignedRequest::parse(&parts, body.as_bytes(), &params.0);
-        *request = Request::from_parts(parts, body);
+        let parsed = SignedRequest::parse_request(request, &params.0);
 
         let signed = match parsed {
             Ok(signed) => signed,

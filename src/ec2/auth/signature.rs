@@ -193,19 +193,43 @@ impl SignedRequest {
         body: &[u8],
         params: &[(String, String)],
     ) -> Result<Self, SignatureError> {
-        let mut headers: Vec<(&str, &[u8])> = parts
-            .headers
+        Self::parse_head(&parts.method, &parts.uri, &parts.headers, body, params)
+    }
+
+    /// [`SignedRequest::parse`] for a request still in one piece.
+    pub(crate) fn parse_request(
+        request: &crate::core::Request,
+        params: &[(String, String)],
+    ) -> Result<Self, SignatureError> {
+        let body = request.body().as_bytes();
+        Self::parse_head(
+            request.method(),
+            request.uri(),
+            request.headers(),
+            body,
+            params,
+        )
+    }
+
+    fn parse_head(
+        method: &http::Method,
+        uri: &http::Uri,
+        header_map: &http::HeaderMap,
+        body: &[u8],
+        params: &[(String, String)],
+    ) -> Result<Self, SignatureError> {
+        let mut headers: Vec<(&str, &[u8])> = header_map
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_bytes()))
             .collect();
-        let has_host = parts.headers.contains_key(http::header::HOST);
-        if let (false, Some(authority)) = (has_host, parts.uri.authority()) {
+        let has_host = header_map.contains_key(http::header::HOST);
+        if let (false, Some(authority)) = (has_host, uri.authority()) {
             headers.push(("host", authority.as_str().as_bytes()));
         }
         let raw = RawRequest {
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query().unwrap_or_default(),
+            method: method.as_str(),
+            path: uri.path(),
+            query: uri.query().unwrap_or_default(),
             headers: &headers,
             body,
         };

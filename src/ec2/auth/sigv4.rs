@@ -729,15 +729,26 @@ fn parse_signed_headers(signed_headers: &str) -> Result<String, SignatureError> 
 
 fn parse_hex_signature(signature: &str) -> Result<[u8; 32], SignatureError> {
     let malformed = SignatureError::Malformed("Signature is not 64 lower-case hex digits");
-    if !signature
-        .bytes()
-        .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
-    {
+    let digits = signature.as_bytes();
+    if digits.len() != 64 {
         return Err(malformed);
     }
     let mut bytes = [0; 32];
-    hex::decode_to_slice(signature, &mut bytes).map_err(|_| malformed)?;
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        let (Some(high), Some(low)) = (lower_hex_value(pair[0]), lower_hex_value(pair[1])) else {
+            return Err(malformed);
+        };
+        *byte = high << 4 | low;
+    }
     Ok(bytes)
+}
+
+fn lower_hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        _ => None,
+    }
 }
 
 /// Parses `YYYYMMDDTHHMMSSZ`, keeping the text as the string to sign carries it.
