@@ -1,6 +1,7 @@
 //! `/flavors`: list, detail and show, in Nova's 2.1 view (`/v1.0`: id, name, ram and
 //! disk), filtered by `minRam`, `minDisk` and `is_public`, paged by `limit` and
-//! `marker`.
+//! `marker`; and a flavor's extra specs, read-only (`/flavors/{id}/os-extra_specs`,
+//! from `/v1.1` on).
 
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -32,6 +33,20 @@ pub(super) fn routes(controller: &Controller) -> Vec<Route> {
             "/flavors/{flavor_id}",
             everywhere,
             show,
+        ),
+        route(
+            controller,
+            Method::GET,
+            "/flavors/{flavor_id}/os-extra_specs",
+            Availability::SINCE_V1_1,
+            extra_specs,
+        ),
+        route(
+            controller,
+            Method::GET,
+            "/flavors/{flavor_id}/os-extra_specs/{key}",
+            Availability::SINCE_V1_1,
+            extra_spec,
         ),
     ]
 }
@@ -202,5 +217,44 @@ async fn show(controller: Controller, request: ApiRequest) -> Result<ApiResponse
         StatusCode::OK,
         || json!({"flavor": flavor_json(&request, &flavor)}),
         || flavor_xml(&request, &flavor, true),
+    ))
+}
+
+/// `GET /flavors/{flavor_id}/os-extra_specs`: `{"extra_specs": {key: value}}`.
+async fn extra_specs(controller: Controller, request: ApiRequest) -> Result<ApiResponse, Fault> {
+    let id = request.param("flavor_id")?.to_owned();
+    let flavor = controller.show_flavor(call(&request, id)).await?;
+    Ok(ApiResponse::document(
+        &request,
+        StatusCode::OK,
+        || json!({"extra_specs": flavor.extra_specs}),
+        || {
+            XmlElement::new("extra_specs").children(
+                flavor
+                    .extra_specs
+                    .iter()
+                    .map(|(key, value)| XmlElement::new("extra_spec").attr("key", key).text(value)),
+            )
+        },
+    ))
+}
+
+/// `GET /flavors/{flavor_id}/os-extra_specs/{key}`: `{key: value}`, 404 for a key the
+/// flavor does not have.
+async fn extra_spec(controller: Controller, request: ApiRequest) -> Result<ApiResponse, Fault> {
+    let id = request.param("flavor_id")?.to_owned();
+    let key = request.param("key")?.to_owned();
+    let flavor = controller.show_flavor(call(&request, id)).await?;
+    let Some(value) = flavor.extra_specs.get(&key) else {
+        return Err(Fault::not_found(format!(
+            "Flavor {} has no extra specs with key {key}.",
+            flavor.id
+        )));
+    };
+    Ok(ApiResponse::document(
+        &request,
+        StatusCode::OK,
+        || json!({ key.as_str(): value }),
+        || XmlElement::new("extra_spec").attr("key", &key).text(value),
     ))
 }

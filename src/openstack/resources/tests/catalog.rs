@@ -127,6 +127,45 @@ async fn malformed_flavor_filters_are_bad_requests() {
     }
 }
 
+#[tokio::test]
+async fn a_flavor_s_extra_specs_read_whole_and_by_key() {
+    let api = Api::sample();
+    let response = api
+        .call(
+            "/flavors/{flavor_id}/os-extra_specs",
+            v2_1(1).param("flavor_id", "1"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(
+        json_body(&response),
+        &json!({"extra_specs": {"hw:numa_nodes": "1"}})
+    );
+    let response = api
+        .call(
+            "/flavors/{flavor_id}/os-extra_specs/{key}",
+            v2_1(1)
+                .param("flavor_id", "1")
+                .param("key", "hw:numa_nodes"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(json_body(&response), &json!({"hw:numa_nodes": "1"}));
+    let fault = api
+        .call(
+            "/flavors/{flavor_id}/os-extra_specs/{key}",
+            v2_1(1).param("flavor_id", "1").param("key", "hw:cpu_arch"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(fault.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        fault.message(),
+        "Flavor 1 has no extra specs with key hw:cpu_arch."
+    );
+}
+
 fn image_links() -> Value {
     json!([
         {

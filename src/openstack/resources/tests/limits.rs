@@ -151,6 +151,8 @@ fn every_route_and_where_it_is_served() {
             "GET /flavors (everywhere)",
             "GET /flavors/detail (everywhere)",
             "GET /flavors/{flavor_id} (everywhere)",
+            "GET /flavors/{flavor_id}/os-extra_specs (since v1.1)",
+            "GET /flavors/{flavor_id}/os-extra_specs/{key} (since v1.1)",
             "GET /images (everywhere, v2.1 until 2.35)",
             "GET /images/detail (everywhere, v2.1 until 2.35)",
             "GET /images/{image_id} (everywhere, v2.1 until 2.35)",
