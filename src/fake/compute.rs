@@ -51,8 +51,8 @@ use time::OffsetDateTime;
 use crate::ec2::controller::{CloudController, Ec2Call};
 use crate::ec2::error::{Ec2Error, ErrorCode};
 use crate::ec2::model::{
-    CreateImageInput, InstanceStateName, NetworkInterfaceSpecification, RunInstancesInput, Text,
-    UserData,
+    CreateImageInput, InstanceStateName, MetadataOptionsRequest, NetworkInterfaceSpecification,
+    RunInstancesInput, Text, UserData,
 };
 use crate::openstack::controller::{ComputeCall, ComputeController};
 use crate::openstack::fault::Fault;
@@ -639,6 +639,11 @@ impl FakeCloud {
             security_groups: input.security_groups.clone(),
             user_data: input.user_data.clone().map(UserData),
             network_interfaces,
+            // Nova's metadata service never asks for a session token.
+            metadata_options: Some(MetadataOptionsRequest {
+                http_tokens: Some("optional".into()),
+                ..MetadataOptionsRequest::default()
+            }),
             ..RunInstancesInput::default()
         };
         let mut run = run;

@@ -19,7 +19,6 @@ use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use sha2::{Digest, Sha256};
 
 use super::FakeCloud;
 use super::regions::DefaultNetwork;
@@ -53,6 +52,11 @@ impl MetadataProvider for FakeCloud {
     ) -> Result<Option<InstanceMetadata>, ProviderError> {
         let state = self.read();
         let found = state.regions.iter().find_map(|(name, region)| {
+            // Neutron's proxy names the instance by its server id.
+            let instance_id = region
+                .server_ids
+                .get(instance_id)
+                .map_or(instance_id, String::as_str);
             let record = region.instances.get(instance_id)?;
             let owned = record.project_id == project_id && self.is_live(record);
             owned.then(|| metadata_of(name, region, record))
@@ -169,25 +173,6 @@ fn public_ipv4(record: &InstanceRecord) -> Option<Ipv4Addr> {
     public.ip_address.parse().ok()
 }
 
-/// The OpenStack server id of an instance: a version 4 layout UUID derived from its EC2
-/// id, the same on every run.
-fn server_uuid(instance_id: &str) -> String {
-    let digest = Sha256::digest(format!("cumulo-server:{instance_id}").as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = hex::encode(bytes);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 fn metadata_of(
     region_name: &str,
     region: &RegionState,
@@ -224,7 +209,8 @@ fn metadata_of(
     let base = DefaultNetwork::subnet_base(record.zone_index);
     InstanceMetadata {
         instance_id: record.instance_id.to_string(),
-        uuid: server_uuid(&record.instance_id),
+        uuid: record.server.uuid.clone(),
+        meta: record.server.metadata.clone(),
         project_id: record.project_id.clone(),
         account_id: network.owner_id.to_string(),
         name: record
@@ -353,13 +339,49 @@ mod tests {
                 ("root".to_owned(), "/dev/xvda".to_owned()),
             ]
         );
-        assert_eq!(found.uuid, server_uuid(&id));
+        let server_id = server_id_of(&cloud, &id);
+        assert_eq!(found.uuid, server_id);
         assert_eq!(found.uuid.len(), 36);
-        assert_eq!(&found.uuid[14..15], "4");
+        assert!(found.meta.is_empty());
         assert!(
             found.tokens_required,
             "EC2's default is HttpTokens=required"
         );
+    }
+
+    fn server_id_of(cloud: &FakeCloud, instance_id: &str) -> String {
+        let state = cloud.read();
+        let record = state
+            .regions
+            .values()
+            .find_map(|region| region.instances.get(instance_id));
+        record.unwrap().server.uuid.clone()
+    }
+
+    #[tokio::test]
+    async fn a_proxy_may_name_the_instance_by_its_server_id_and_meta_is_the_server_s() {
+        let cloud = quick_cloud();
+        let (id, _) = launch_with(&cloud, "default", |_| {}).await;
+        let server_id = server_id_of(&cloud, &id);
+        {
+            let mut state = cloud.write();
+            let record = state
+                .regions
+                .values_mut()
+                .find_map(|region| region.instances.get_mut(id.as_str()))
+                .unwrap();
+            record.server.metadata.insert("role".into(), "web".into());
+        }
+        let found = cloud.instance_by_id(&server_id, "default").await.unwrap();
+        let found = found.unwrap();
+        assert_eq!(found.instance_id, id);
+        assert_eq!(found.uuid, server_id);
+        assert_eq!(
+            found.meta,
+            std::collections::BTreeMap::from([("role".to_owned(), "web".to_owned())])
+        );
+        let foreign = cloud.instance_by_id(&server_id, "other").await.unwrap();
+        assert_eq!(foreign, None);
     }
 
     #[tokio::test]

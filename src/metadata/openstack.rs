@@ -73,6 +73,15 @@ pub(crate) fn version_root(version: &str, instance: &InstanceMetadata) -> Node {
     Node::dir(entries)
 }
 
+/// `{"key": "value", ...}` in key order.
+fn json_object(pairs: &std::collections::BTreeMap<String, String>) -> String {
+    let entries: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| format!("{}: {}", json_string(key), json_string(value)))
+        .collect();
+    format!("{{{}}}", entries.join(", "))
+}
+
 /// `meta_data.json`.
 pub(crate) fn meta_data(version: &str, instance: &InstanceMetadata) -> String {
     let public_keys: Vec<String> = instance
@@ -88,7 +97,7 @@ pub(crate) fn meta_data(version: &str, instance: &InstanceMetadata) -> String {
         .collect();
     let mut fields = vec![
         ("uuid", json_string(&instance.uuid)),
-        ("meta", "{}".to_owned()),
+        ("meta", json_object(&instance.meta)),
         ("public_keys", format!("{{{}}}", public_keys.join(", "))),
     ];
     if since(version, LIBERTY) {

@@ -1,6 +1,7 @@
 //! What a host tells the metadata service: the [`MetadataProvider`] trait and the facts
 //! about one instance that both trees are rendered from.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -22,7 +23,8 @@ pub trait MetadataProvider: Send + Sync + 'static {
     ) -> Result<Option<InstanceMetadata>, ProviderError>;
 
     /// The instance `instance_id` of project `project_id`; `None` when the project has no
-    /// such instance.
+    /// such instance. `instance_id` is what a metadata proxy sent as `X-Instance-ID`: an
+    /// EC2 instance id, or the OpenStack server id Neutron's proxy sends.
     async fn instance_by_id(
         &self,
         instance_id: &str,
@@ -69,8 +71,10 @@ pub enum PasswordError {
 pub struct InstanceMetadata {
     /// The EC2 instance id, `i-…`; also what `X-Instance-ID` names.
     pub instance_id: String,
-    /// The OpenStack server id (a UUID).
+    /// The OpenStack server id (a UUID): `uuid` in `meta_data.json`.
     pub uuid: String,
+    /// The server's metadata key/value pairs: `meta` in `meta_data.json`.
+    pub meta: BTreeMap<String, String>,
     /// The project (tenant) that owns the instance.
     pub project_id: String,
     /// The project's 12-digit account id, for the identity document.

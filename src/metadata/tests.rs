@@ -17,6 +17,7 @@ fn instance() -> InstanceMetadata {
     InstanceMetadata {
         instance_id: INSTANCE.into(),
         uuid: "5d9b8a0e-1c2f-4a3b-8c4d-5e6f7a8b9c0d".into(),
+        meta: [("role".to_owned(), "web \"blue\"".to_owned())].into(),
         project_id: "tenant-a".into(),
         account_id: "123456789012".into(),
         name: "web-1".into(),
@@ -592,7 +593,8 @@ async fn meta_data_json_carries_the_instance_and_its_keys() {
     let answer = h.get("/openstack/latest/meta_data.json").await;
     answer.assert(
         200,
-        "{\"uuid\": \"5d9b8a0e-1c2f-4a3b-8c4d-5e6f7a8b9c0d\", \"meta\": {}, \
+        "{\"uuid\": \"5d9b8a0e-1c2f-4a3b-8c4d-5e6f7a8b9c0d\", \
+         \"meta\": {\"role\": \"web \\\"blue\\\"\"}, \
          \"public_keys\": {\"mykey\": \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB mykey\"}, \
          \"keys\": [{\"name\": \"mykey\", \"type\": \"ssh\", \
          \"data\": \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB mykey\"}], \
@@ -603,7 +605,8 @@ async fn meta_data_json_carries_the_instance_and_its_keys() {
     assert_eq!(answer.content_type, "application/json");
     h.get("/openstack/2012-08-10/meta_data.json").await.assert(
         200,
-        "{\"uuid\": \"5d9b8a0e-1c2f-4a3b-8c4d-5e6f7a8b9c0d\", \"meta\": {}, \
+        "{\"uuid\": \"5d9b8a0e-1c2f-4a3b-8c4d-5e6f7a8b9c0d\", \
+         \"meta\": {\"role\": \"web \\\"blue\\\"\"}, \
          \"public_keys\": {\"mykey\": \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB mykey\"}, \
          \"hostname\": \"ip-172-31-0-4.ec2.internal\", \"name\": \"web-1\", \
          \"launch_index\": 0, \"availability_zone\": \"us-east-1a\"}",
