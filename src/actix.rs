@@ -102,7 +102,7 @@ impl ActixService {
                 });
             }
             Some(Marker::ReadFailed) => {
-                extensions.insert(BodyReadFailed);
+                extensions.insert(BodyReadFailed::Malformed);
             }
             None => {}
         }

@@ -145,13 +145,13 @@ impl Server {
 }
 
 /// Reads a request body up to `limit` bytes within `timeout`. `None` when the body is
-/// over the limit; an error when the client failed or was too slow.
+/// over the limit; an error when the client was too slow or the body could not be read.
 async fn read_body<B>(
     body: B,
     declared: Option<u64>,
     limit: usize,
     timeout: Duration,
-) -> Result<Option<bytes::Bytes>, ()>
+) -> Result<Option<bytes::Bytes>, BodyReadFailed>
 where
     B: http_body::Body<Data = bytes::Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -173,13 +173,13 @@ where
         Some(std::task::Poll::Ready(collected)) => collected,
         _ => match tokio::time::timeout(timeout, collect).await {
             Ok(collected) => collected,
-            Err(_) => return Err(()),
+            Err(_) => return Err(BodyReadFailed::TimedOut),
         },
     };
     match collected {
         Ok(collected) => Ok(Some(collected.to_bytes())),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => Ok(None),
-        Err(_) => Err(()),
+        Err(_) => Err(BodyReadFailed::Malformed),
     }
 }
 
@@ -206,8 +206,8 @@ async fn answer(
             });
             Body::empty()
         }
-        Err(()) => {
-            parts.extensions.insert(BodyReadFailed);
+        Err(failed) => {
+            parts.extensions.insert(failed);
             Body::empty()
         }
     };

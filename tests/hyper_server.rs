@@ -152,6 +152,29 @@ async fn a_body_slower_than_the_read_timeout_gets_ec2_error_xml_with_408() {
 }
 
 #[tokio::test]
+async fn a_malformed_chunked_body_gets_ec2_error_xml_with_400() {
+    let app = Ec2Api::builder(Arc::new(Nothing)).build();
+    let (address, _stop, _task) = start(app, ServerConfig::default()).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{answer}"
+    );
+    assert!(answer.contains("<Code>InvalidRequest</Code>"), "{answer}");
+    assert!(
+        answer.contains("<Message>The request body is malformed or incomplete.</Message>"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
 async fn shutdown_lets_a_request_in_flight_finish() {
     let app: Arc<dyn Application> = Arc::new(from_fn(|_request: Request| async {
         tokio::time::sleep(Duration::from_millis(300)).await;

@@ -117,11 +117,17 @@ pub struct BodyLimitExceeded {
     pub limit: usize,
 }
 
-/// Request extension set by an adapter that could not read the whole body: the client
-/// was too slow or the connection failed. The chain gets an empty body, and the
-/// protocol's fault wrapper answers in its own format with HTTP 408.
+/// Request extension set by an adapter that could not read the whole body. The chain
+/// gets an empty body, and the protocol's fault wrapper answers in its own format: HTTP
+/// 408 when the client was too slow, 400 when the body was malformed or cut off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BodyReadFailed;
+pub enum BodyReadFailed {
+    /// The body did not arrive within the adapter's read timeout.
+    TimedOut,
+    /// The body could not be decoded (a malformed chunked encoding, say) or the
+    /// connection failed before it ended.
+    Malformed,
+}
 
 #[cfg(test)]
 mod tests {

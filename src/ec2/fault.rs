@@ -82,11 +82,17 @@ impl Middleware for FaultWrapper {
         let request_id = RequestId::generate();
         request.extensions_mut().insert(request_id.clone());
 
-        if request.extensions().get::<BodyReadFailed>().is_some() {
-            let error = Ec2Error::new(
-                ErrorCode::RequestTimeout,
-                "The request body was not received in time.",
-            );
+        if let Some(failed) = request.extensions().get::<BodyReadFailed>() {
+            let error = match failed {
+                BodyReadFailed::TimedOut => Ec2Error::new(
+                    ErrorCode::RequestTimeout,
+                    "The request body was not received in time.",
+                ),
+                BodyReadFailed::Malformed => Ec2Error::new(
+                    ErrorCode::InvalidRequest,
+                    "The request body is malformed or incomplete.",
+                ),
+            };
             let mut response = error_response(&error, &request_id);
             let close = HeaderValue::from_static("close");
             response

@@ -33,8 +33,10 @@ pub enum MetadataError {
     BadSignature,
     /// 403: a token request came through a proxy (`X-Forwarded-For`).
     ForwardedTokenRequest,
-    /// 408: the adapter could not read the body.
-    BodyReadFailed,
+    /// 400: the body was malformed or cut off.
+    BodyMalformed,
+    /// 408: the body did not arrive in time.
+    BodyTimedOut,
     /// 409: the instance already has a password.
     PasswordAlreadySet,
     /// 413: the body went past the adapter's cap.
@@ -61,7 +63,8 @@ impl MetadataError {
             | PasswordNotText => StatusCode::BAD_REQUEST,
             Unauthorized => StatusCode::UNAUTHORIZED,
             BadSignature | ForwardedTokenRequest => StatusCode::FORBIDDEN,
-            BodyReadFailed => StatusCode::REQUEST_TIMEOUT,
+            BodyMalformed => StatusCode::BAD_REQUEST,
+            BodyTimedOut => StatusCode::REQUEST_TIMEOUT,
             PasswordAlreadySet => StatusCode::CONFLICT,
             BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProviderFailed => StatusCode::INTERNAL_SERVER_ERROR,
@@ -105,7 +108,8 @@ impl fmt::Display for MetadataError {
             Unauthorized => f.write_str("Unauthorized"),
             BadSignature => f.write_str("The X-Instance-ID-Signature does not match."),
             ForwardedTokenRequest => f.write_str("Token requests may not pass through a proxy."),
-            BodyReadFailed => f.write_str("The request body could not be read."),
+            BodyMalformed => f.write_str("The request body is malformed or incomplete."),
+            BodyTimedOut => f.write_str("The request body was not received in time."),
             PasswordAlreadySet => f.write_str("The instance already has a password."),
             BodyTooLarge => f.write_str("The request body is too large."),
             ProviderFailed => f.write_str("The instance could not be looked up; try again."),

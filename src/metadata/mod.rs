@@ -244,8 +244,10 @@ impl MetadataService {
         if request.extensions().get::<BodyLimitExceeded>().is_some() {
             return Err(MetadataError::BodyTooLarge);
         }
-        if request.extensions().get::<BodyReadFailed>().is_some() {
-            return Err(MetadataError::BodyReadFailed);
+        match request.extensions().get::<BodyReadFailed>() {
+            Some(BodyReadFailed::TimedOut) => return Err(MetadataError::BodyTimedOut),
+            Some(BodyReadFailed::Malformed) => return Err(MetadataError::BodyMalformed),
+            None => {}
         }
         // Under a UrlMap prefix, the tree starts below the prefix.
         let full_path = request.uri().path();

@@ -157,11 +157,16 @@ impl Middleware for FaultWrapper {
         request.extensions_mut().insert(negotiation.clone());
         let echoed = negotiation.echoed_version();
 
-        let early = if request.extensions().get::<BodyReadFailed>().is_some() {
-            Some(Fault::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "The request body was not received in time.",
-            ))
+        let early = if let Some(failed) = request.extensions().get::<BodyReadFailed>() {
+            Some(match failed {
+                BodyReadFailed::TimedOut => Fault::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "The request body was not received in time.",
+                ),
+                BodyReadFailed::Malformed => {
+                    Fault::bad_request("The request body is malformed or incomplete.")
+                }
+            })
         } else {
             request
                 .extensions()
