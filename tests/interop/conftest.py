@@ -247,7 +247,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 SERVICE_LINE = re.compile(
     r"^(EC2 API|Compute API|Identity API|Image API|Metadata): (http://127\.0\.0\.1:\d+)/$"
 )
-OPENSTACK_SERVICES = ("EC2 API", "Compute API", "Identity API", "Image API")
+OPENSTACK_SERVICES = ("EC2 API", "Compute API", "Identity API", "Image API", "Metadata")
+# The secret a metadata proxy signs X-Instance-ID with, on the `cloud` server.
+CLOUD_METADATA_SECRET = "cloud-proxy-secret"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,6 +274,7 @@ class Cloud:
     compute: str
     identity: str
     image: str
+    metadata: str | None = None
 
 
 def start_server(log_path: Path, arguments: list[str], wanted: tuple[str, ...]):
@@ -332,6 +335,7 @@ def cloud(tmp_path_factory) -> Cloud:
         "--credential", OTHER.flag(),
         "--user", DEMO.flag(),
         "--user", OTHER_USER.flag(),
+        "--metadata-secret", CLOUD_METADATA_SECRET,
     ]
     process, urls = start_server(log_path, arguments, OPENSTACK_SERVICES)
     yield Cloud(
@@ -339,6 +343,7 @@ def cloud(tmp_path_factory) -> Cloud:
         compute=urls["Compute API"],
         identity=urls["Identity API"],
         image=urls["Image API"],
+        metadata=urls["Metadata"],
     )
     stop_server(process)
 

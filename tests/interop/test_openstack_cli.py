@@ -4,9 +4,15 @@ token's catalog, images through its read-only image endpoint."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import time
+import urllib.request
 
 import pytest
+
+from conftest import CLOUD_METADATA_SECRET, DEMO
 
 FLAVOR = "t3.micro"
 BIGGER_FLAVOR = "t3.small"
@@ -37,6 +43,16 @@ def test_flavor_list_shows_instance_types(openstack_cli):
     assert flavors[FLAVOR]["ID"] == FLAVOR
     assert flavors[FLAVOR]["VCPUs"] == 2
     assert flavors[FLAVOR]["RAM"] == 1024
+
+
+def test_flavor_show_and_long_list_read_extra_specs(openstack_cli):
+    shown = openstack_cli("flavor", "show", FLAVOR, "-f", "json")
+    assert shown["name"] == FLAVOR
+    assert shown["vcpus"] == 2
+    assert shown["properties"] == {"hw:cpu_arch": "x86_64"}
+    listed = openstack_cli("flavor", "list", "--long", "-f", "json")
+    by_name = {flavor["Name"]: flavor for flavor in listed}
+    assert by_name[FLAVOR]["Properties"] == {"hw:cpu_arch": "x86_64"}
 
 
 def test_image_list_matches_the_image_endpoint_and_ec2(openstack_cli, cloud_ec2, image):
@@ -149,3 +165,37 @@ def test_wrong_password_is_refused(cloud):
     result = cli.run("server", "list")
     assert result.returncode == 1
     assert "401" in result.stderr
+
+
+def test_a_server_reads_its_openstack_metadata_through_a_signed_proxy(
+    openstack_cli, cloud, image, unique
+):
+    name = f"cli-meta-{unique}"
+    created = openstack_cli(
+        "server", "create", "--image", image["ID"], "--flavor", FLAVOR, "--no-network",
+        "--property", "role=web", name, "-f", "json",
+    )
+    server_id = created["id"]
+    wait_for_status(openstack_cli, server_id, "ACTIVE")
+
+    # Neutron's metadata proxy names the instance by its server id, signed with the
+    # shared secret; Nova asks for no session token.
+    signature = hmac.new(
+        CLOUD_METADATA_SECRET.encode(), server_id.encode(), hashlib.sha256
+    ).hexdigest()
+    request = urllib.request.Request(
+        f"{cloud.metadata}/openstack/latest/meta_data.json",
+        headers={
+            "X-Instance-ID": server_id,
+            "X-Tenant-ID": DEMO.project,
+            "X-Instance-ID-Signature": signature,
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        document = json.load(response)
+    assert document["uuid"] == server_id
+    assert document["name"] == name
+    assert document["meta"] == {"role": "web"}
+    assert document["project_id"] == DEMO.project
+    openstack_cli("server", "delete", server_id)
