@@ -285,7 +285,7 @@ impl MetadataService {
             return Ok(ec2::versions().to_response());
         }
         let instance = self.identify(request).await?;
-        self.check_token(token, &instance)?;
+        self.check_token(token, &instance, names_instance(request.headers()))?;
 
         match path.split_first() {
             None => Ok(ec2::versions().to_response()),
@@ -380,17 +380,22 @@ impl MetadataService {
         Ok(response)
     }
 
+    /// A token presented must be valid. Without one, the request is refused when this
+    /// service requires tokens, or when the instance does and it asks directly: through
+    /// a signing proxy, which cannot fetch a token (a forwarded token request is
+    /// refused), the instance reads as on Nova, without one.
     fn check_token(
         &self,
         token: Option<&http::HeaderValue>,
         instance: &InstanceMetadata,
+        proxied: bool,
     ) -> Result<(), MetadataError> {
         match token {
             Some(token) => self
                 .token_key
                 .verify(token.as_bytes(), &instance.instance_id, self.clock.now())
                 .map_err(|_| MetadataError::Unauthorized),
-            None if self.tokens_required || instance.tokens_required => {
+            None if self.tokens_required || (instance.tokens_required && !proxied) => {
                 Err(MetadataError::Unauthorized)
             }
             None => Ok(()),
@@ -400,10 +405,7 @@ impl MetadataService {
     /// The instance that is asking.
     async fn identify(&self, request: &Request) -> Result<Arc<InstanceMetadata>, MetadataError> {
         let headers = request.headers();
-        let signed = [INSTANCE_ID_HEADER, TENANT_ID_HEADER, SIGNATURE_HEADER]
-            .iter()
-            .any(|name| headers.contains_key(*name));
-        if signed {
+        if names_instance(headers) {
             return self.identify_signed(headers).await;
         }
         let address = self.caller_address(request)?;
@@ -575,6 +577,13 @@ impl LookupCache {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries.retain(|_, (_, instance)| instance.instance_id != instance_id);
     }
+}
+
+/// Whether a metadata proxy names the instance (any of its signed headers is present).
+fn names_instance(headers: &http::HeaderMap) -> bool {
+    [INSTANCE_ID_HEADER, TENANT_ID_HEADER, SIGNATURE_HEADER]
+        .iter()
+        .any(|name| headers.contains_key(*name))
 }
 
 #[cfg(test)]

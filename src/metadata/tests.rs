@@ -861,6 +861,30 @@ async fn an_instance_that_requires_tokens_gets_401_without_one() {
         .assert(401, "Unauthorized");
 }
 
+#[tokio::test]
+async fn through_a_signing_proxy_an_instance_that_requires_tokens_reads_without_one() {
+    let stub = Stub {
+        edit: Some(|instance| instance.tokens_required = true),
+        ..Stub::default()
+    };
+    let h = harness_with(stub, |builder| builder);
+    let signature = instance_id_signature(SECRET, INSTANCE);
+    h.send(signed(INSTANCE, "tenant-a", &signature))
+        .await
+        .assert(200, INSTANCE);
+    let mut bad_token = signed(INSTANCE, "tenant-a", &signature);
+    bad_token
+        .headers_mut()
+        .insert(TOKEN_HEADER, http::HeaderValue::from_static("not-a-token"));
+    h.send(bad_token).await.assert(401, "Unauthorized");
+
+    let required = harness_with(Stub::default(), |builder| builder.require_tokens(true));
+    required
+        .send(signed(INSTANCE, "tenant-a", &signature))
+        .await
+        .assert(401, "Unauthorized");
+}
+
 // Who is asking
 
 #[tokio::test]
