@@ -741,9 +741,13 @@ impl FakeCloud {
         let show_deleted =
             query.changes_since.is_some() || query.status == Some(ServerStatus::Deleted);
         let limit = query.limit.unwrap_or(MAX_LIMIT).min(MAX_LIMIT);
+        let newest_first = query.sort.is_empty() || query.sort == ServerSort::newest_first();
+        // Newest first is launch order backwards: a page starts right below its marker.
+        // Any other order sorts every server the filters keep.
+        let range = if newest_first { ..before } else { ..u64::MAX };
         let servers = project
             .launch_order
-            .range(..before)
+            .range(range)
             .rev()
             .filter_map(|(_, instance_id)| region.instances.get(instance_id))
             .filter(|record| {
@@ -752,10 +756,20 @@ impl FakeCloud {
             })
             .map(|record| (view(region, &scope, record, moment), record))
             .filter(|(server, record)| wanted(query, server, record))
-            .map(|(server, _)| server)
-            .take(limit)
-            .collect();
-        Ok(servers)
+            .map(|(server, _)| server);
+        if newest_first {
+            return Ok(servers.take(limit).collect());
+        }
+        let mut servers: Vec<Server> = servers.collect();
+        servers.sort_by(|a, b| ServerSort::compare(&query.sort, a, b));
+        let start = match &query.marker {
+            None => 0,
+            Some(marker) => servers
+                .iter()
+                .position(|server| &server.id == marker)
+                .map_or(servers.len(), |position| position + 1),
+        };
+        Ok(servers.into_iter().skip(start).take(limit).collect())
     }
 }
 

@@ -693,6 +693,85 @@ async fn lists_are_newest_first_filtered_and_paged_by_marker() {
 }
 
 #[tokio::test]
+async fn lists_sort_by_any_key_in_either_direction_and_page_in_that_order() {
+    use os::{ServerSort, ServerSortKey, SortDir};
+    let cloud = quick_cloud();
+    let mut ids = Vec::new();
+    for name in ["gamma", "alpha", "delta", "beta"] {
+        ids.push(create_in(&cloud, "default", name).await.id);
+    }
+    let by = |key, dir, marker: Option<&String>, limit| os::ServerQuery {
+        sort: vec![
+            ServerSort { key, dir },
+            ServerSort {
+                key: ServerSortKey::CreatedAt,
+                dir,
+            },
+            ServerSort {
+                key: ServerSortKey::Uuid,
+                dir,
+            },
+        ],
+        marker: marker.cloned(),
+        limit,
+        ..Default::default()
+    };
+    let ascending = list(
+        &cloud,
+        by(ServerSortKey::DisplayName, SortDir::Asc, None, None),
+    )
+    .await
+    .unwrap();
+    assert_eq!(names(&ascending), vec!["alpha", "beta", "delta", "gamma"]);
+    let descending = list(
+        &cloud,
+        by(ServerSortKey::DisplayName, SortDir::Desc, None, None),
+    )
+    .await
+    .unwrap();
+    assert_eq!(names(&descending), vec!["gamma", "delta", "beta", "alpha"]);
+    // The marker is the last server of the page before, in the order asked for.
+    let page = list(
+        &cloud,
+        by(
+            ServerSortKey::DisplayName,
+            SortDir::Asc,
+            Some(&ids[3]),
+            Some(2),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(names(&page), vec!["delta", "gamma"]);
+    let oldest_first = list(
+        &cloud,
+        by(ServerSortKey::CreatedAt, SortDir::Asc, None, None),
+    )
+    .await
+    .unwrap();
+    let listed: Vec<_> = oldest_first
+        .iter()
+        .map(|server| (server.created, server.id.clone()))
+        .collect();
+    let mut expected = listed.clone();
+    expected.sort();
+    assert_eq!(listed, expected);
+    assert_eq!(listed.len(), 4);
+    let unknown = list(
+        &cloud,
+        by(
+            ServerSortKey::DisplayName,
+            SortDir::Asc,
+            Some(&"nope".to_owned()),
+            None,
+        ),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(unknown, Fault::bad_request("marker [nope] not found"));
+}
+
+#[tokio::test]
 async fn another_projects_resources_answer_exactly_like_missing_ones() {
     let cloud = quick_cloud();
     let theirs = create_in(&cloud, "other", "theirs").await.id;

@@ -625,6 +625,219 @@ pub struct ServerQuery {
     /// Start after the server with this id; a marker the controller does not know is a
     /// `badRequest` fault (`marker [x] not found`).
     pub marker: Option<String>,
+    /// The order (`sort_key`, `sort_dir`), most significant first; the API always ends
+    /// it with `created_at` and `uuid`. Empty, or [`ServerSort::newest_first`], is Nova's
+    /// default: newest first, the last created first among servers created together.
+    pub sort: Vec<ServerSort>,
+}
+
+/// A sort direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SortDir {
+    /// Smallest first; a missing value sorts before any other.
+    Asc,
+    /// Largest first.
+    #[default]
+    Desc,
+}
+
+/// A server attribute lists sort by (Nova's `sort_key` values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ServerSortKey {
+    /// `access_ip_v4`.
+    AccessIpV4,
+    /// `access_ip_v6`.
+    AccessIpV6,
+    /// `auto_disk_config` (`OS-DCF:diskConfig`).
+    AutoDiskConfig,
+    /// `availability_zone`.
+    AvailabilityZone,
+    /// `config_drive`.
+    ConfigDrive,
+    /// `created_at`.
+    CreatedAt,
+    /// `display_description`.
+    DisplayDescription,
+    /// `display_name`.
+    DisplayName,
+    /// `host` (administrators only).
+    Host,
+    /// `hostname`.
+    Hostname,
+    /// `image_ref`.
+    ImageRef,
+    /// `instance_type_id` (the flavor).
+    InstanceTypeId,
+    /// `kernel_id`.
+    KernelId,
+    /// `key_name`.
+    KeyName,
+    /// `launch_index`.
+    LaunchIndex,
+    /// `launched_at`.
+    LaunchedAt,
+    /// `locked_by`.
+    LockedBy,
+    /// `node` (administrators only).
+    Node,
+    /// `power_state`.
+    PowerState,
+    /// `progress`.
+    Progress,
+    /// `project_id`.
+    ProjectId,
+    /// `ramdisk_id`.
+    RamdiskId,
+    /// `root_device_name`.
+    RootDeviceName,
+    /// `task_state`.
+    TaskState,
+    /// `terminated_at`.
+    TerminatedAt,
+    /// `updated_at`.
+    UpdatedAt,
+    /// `user_id`.
+    UserId,
+    /// `uuid` (the server id).
+    Uuid,
+    /// `vm_state`.
+    VmState,
+}
+
+impl ServerSortKey {
+    /// Every key, with the name a request gives it.
+    pub const ALL: [(&'static str, ServerSortKey); 29] = [
+        ("access_ip_v4", ServerSortKey::AccessIpV4),
+        ("access_ip_v6", ServerSortKey::AccessIpV6),
+        ("auto_disk_config", ServerSortKey::AutoDiskConfig),
+        ("availability_zone", ServerSortKey::AvailabilityZone),
+        ("config_drive", ServerSortKey::ConfigDrive),
+        ("created_at", ServerSortKey::CreatedAt),
+        ("display_description", ServerSortKey::DisplayDescription),
+        ("display_name", ServerSortKey::DisplayName),
+        ("host", ServerSortKey::Host),
+        ("hostname", ServerSortKey::Hostname),
+        ("image_ref", ServerSortKey::ImageRef),
+        ("instance_type_id", ServerSortKey::InstanceTypeId),
+        ("kernel_id", ServerSortKey::KernelId),
+        ("key_name", ServerSortKey::KeyName),
+        ("launch_index", ServerSortKey::LaunchIndex),
+        ("launched_at", ServerSortKey::LaunchedAt),
+        ("locked_by", ServerSortKey::LockedBy),
+        ("node", ServerSortKey::Node),
+        ("power_state", ServerSortKey::PowerState),
+        ("progress", ServerSortKey::Progress),
+        ("project_id", ServerSortKey::ProjectId),
+        ("ramdisk_id", ServerSortKey::RamdiskId),
+        ("root_device_name", ServerSortKey::RootDeviceName),
+        ("task_state", ServerSortKey::TaskState),
+        ("terminated_at", ServerSortKey::TerminatedAt),
+        ("updated_at", ServerSortKey::UpdatedAt),
+        ("user_id", ServerSortKey::UserId),
+        ("uuid", ServerSortKey::Uuid),
+        ("vm_state", ServerSortKey::VmState),
+    ];
+
+    /// The key a request names `name`.
+    pub fn from_name(name: &str) -> Option<ServerSortKey> {
+        ServerSortKey::ALL
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, key)| *key)
+    }
+
+    /// The name a request gives the key.
+    pub fn name(self) -> &'static str {
+        ServerSortKey::ALL
+            .iter()
+            .find(|(_, key)| *key == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    /// `server`'s value of this attribute, as a comparable value.
+    fn value(self, server: &Server) -> SortValue<'_> {
+        use ServerSortKey as K;
+        let text = SortValue::Text;
+        let attributes = &server.host_attributes;
+        match self {
+            K::AccessIpV4 => text(&server.access_ipv4),
+            K::AccessIpV6 => text(&server.access_ipv6),
+            K::AutoDiskConfig => SortValue::Number(i64::from(server.disk_config == "AUTO")),
+            K::AvailabilityZone => text(&server.availability_zone),
+            K::ConfigDrive => SortValue::Number(i64::from(server.config_drive)),
+            K::CreatedAt => SortValue::Time(server.created),
+            K::DisplayDescription => SortValue::Optional(server.description.as_deref()),
+            K::DisplayName => text(&server.name),
+            K::Host | K::Node => text(&attributes.host),
+            K::Hostname => text(&attributes.hostname),
+            K::ImageRef => SortValue::Optional(server.image_id.as_deref()),
+            K::InstanceTypeId => text(&server.flavor.id),
+            K::KernelId => text(&attributes.kernel_id),
+            K::KeyName => SortValue::Optional(server.key_name.as_deref()),
+            K::LaunchIndex => SortValue::Number(attributes.launch_index),
+            K::LaunchedAt => SortValue::Time(server.launched_at),
+            K::LockedBy => SortValue::Optional(server.locked.then_some("owner")),
+            K::PowerState => SortValue::Number(i64::from(server.power_state)),
+            K::Progress => SortValue::Number(i64::from(server.progress)),
+            K::ProjectId => text(&server.tenant_id),
+            K::RamdiskId => text(&attributes.ramdisk_id),
+            K::RootDeviceName => text(&attributes.root_device_name),
+            K::TaskState => SortValue::Optional(server.task_state.as_deref()),
+            K::TerminatedAt => SortValue::Time(server.terminated_at),
+            K::UpdatedAt => SortValue::Time(server.updated),
+            K::UserId => text(&server.user_id),
+            K::Uuid => text(&server.id),
+            K::VmState => text(&server.vm_state),
+        }
+    }
+}
+
+/// A value servers compare by; a missing one is the smallest.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum SortValue<'a> {
+    Optional(Option<&'a str>),
+    Text(&'a str),
+    Number(i64),
+    Time(Option<OffsetDateTime>),
+}
+
+/// One `sort_key` with its `sort_dir`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ServerSort {
+    /// The attribute.
+    pub key: ServerSortKey,
+    /// The direction.
+    pub dir: SortDir,
+}
+
+impl ServerSort {
+    /// Nova's order when a request names none: newest first.
+    pub fn newest_first() -> Vec<ServerSort> {
+        vec![
+            ServerSort {
+                key: ServerSortKey::CreatedAt,
+                dir: SortDir::Desc,
+            },
+            ServerSort {
+                key: ServerSortKey::Uuid,
+                dir: SortDir::Desc,
+            },
+        ]
+    }
+
+    /// How `a` and `b` compare under `sort`, the most significant key first.
+    pub fn compare(sort: &[ServerSort], a: &Server, b: &Server) -> std::cmp::Ordering {
+        sort.iter()
+            .map(|ServerSort { key, dir }| {
+                let order = key.value(a).cmp(&key.value(b));
+                match dir {
+                    SortDir::Asc => order,
+                    SortDir::Desc => order.reverse(),
+                }
+            })
+            .find(|order| order.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    }
 }
 
 /// How a new server is connected (`networks`; required from 2.37).

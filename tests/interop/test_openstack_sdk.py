@@ -102,6 +102,29 @@ def test_sdk_keypairs(sdk_none, unique):
     assert f"sdk-key-{unique}" not in names
 
 
+def test_sdk_lists_servers_sorted_and_paged_in_that_order(cloud, unique):
+    # A project of its own, so that only this test's servers are listed.
+    sdk = connect(
+        cloud,
+        auth_type="admin_token",
+        auth={"token": f"sorter:sort-{unique}", "endpoint": f"{cloud.compute}/v2.1"},
+    )
+    flavor = sdk.compute.find_flavor(FLAVOR)
+    for name in ["charlie", "alpha", "bravo"]:
+        sdk.compute.create_server(
+            name=name, image_id=image_id(sdk), flavor_id=flavor.id, networks="none"
+        )
+    ascending = sdk.compute.servers(sort_key="display_name", sort_dir="asc", limit=2)
+    assert [server.name for server in ascending] == ["alpha", "bravo", "charlie"]
+    descending = sdk.compute.servers(sort_key="display_name", sort_dir="desc")
+    assert [server.name for server in descending] == ["charlie", "bravo", "alpha"]
+    with pytest.raises(sdk_exceptions.BadRequestException) as raised:
+        list(sdk.compute.servers(sort_key="bogus"))
+    assert raised.value.status_code == 400
+    for server in sdk.compute.servers():
+        sdk.compute.delete_server(server)
+
+
 def test_sdk_missing_server_is_not_found(sdk_none):
     missing = "00000000-0000-4000-8000-000000000000"
     with pytest.raises(sdk_exceptions.NotFoundException) as raised:

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::super::fault::Fault;
 use super::super::model::{
     ChangePassword, CreateServer, NetworkRequest, RequestedNetwork, Server, ServerQuery,
-    ServerStatus, UpdateServer,
+    ServerSort, ServerSortKey, ServerStatus, SortDir, UpdateServer,
 };
 use super::super::request::{ApiRequest, ApiResponse, Availability, Route};
 use super::super::version::Endpoint;
@@ -175,6 +175,7 @@ fn server_query(request: &ApiRequest) -> Result<Option<ServerQuery>, Fault> {
                 .min(MAX_LIMIT),
         ),
         marker: input::query_marker(request),
+        sort: server_sort(request)?,
         ..ServerQuery::default()
     };
 
@@ -210,6 +211,103 @@ fn server_query(request: &ApiRequest) -> Result<Option<ServerQuery>, Fault> {
         query.not_tags_any = tags("not-tags-any");
     }
     Ok(Some(query))
+}
+
+/// Sort keys Nova accepts and ignores.
+const IGNORED_SORT_KEYS: [&str; 22] = [
+    "architecture",
+    "cell_name",
+    "cleaned",
+    "default_ephemeral_device",
+    "default_swap_device",
+    "deleted",
+    "deleted_at",
+    "disable_terminate",
+    "ephemeral_gb",
+    "ephemeral_key_uuid",
+    "id",
+    "key_data",
+    "launched_on",
+    "locked",
+    "memory_mb",
+    "os_type",
+    "reservation_id",
+    "root_gb",
+    "shutdown_terminate",
+    "user_data",
+    "vcpus",
+    "vm_mode",
+];
+
+/// The order `sort_key` and `sort_dir` ask for, as Nova reads them: no key means
+/// `created_at`, no direction `desc`; a key Nova ignores is dropped with the direction
+/// at its place; `host` and `node` are for administrators; keys without a direction
+/// take the first one; `created_at` then `uuid` break ties.
+fn server_sort(request: &ApiRequest) -> Result<Vec<ServerSort>, Fault> {
+    let invalid = |name: &str, value: &str| {
+        Fault::bad_request(format!(
+            "Invalid input for query parameters {name}. Value: {value}. \
+             '{value}' is not one of the allowed values."
+        ))
+    };
+    let mut dirs = request
+        .query_values("sort_dir")
+        .map(|value| match value.trim() {
+            "asc" => Ok(SortDir::Asc),
+            "desc" => Ok(SortDir::Desc),
+            _ => Err(invalid("sort_dir", value)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut keys = Vec::new();
+    for value in request.query_values("sort_key") {
+        let name = value.trim();
+        let key = ServerSortKey::from_name(name);
+        if key.is_none() && !IGNORED_SORT_KEYS.contains(&name) {
+            return Err(invalid("sort_key", value));
+        }
+        if matches!(key, Some(ServerSortKey::Host | ServerSortKey::Node))
+            && !is_admin(&request.context)
+        {
+            return Err(Fault::forbidden(format!(
+                "Only administrators can sort servers by {name}"
+            )));
+        }
+        keys.push(key);
+    }
+    if keys.is_empty() {
+        keys.push(Some(ServerSortKey::CreatedAt));
+    }
+    if dirs.is_empty() {
+        dirs.push(SortDir::Desc);
+    }
+    let mut kept = Vec::with_capacity(keys.len() + 2);
+    for key in keys {
+        match key {
+            Some(key) => kept.push(key),
+            None if kept.len() < dirs.len() => {
+                dirs.remove(kept.len());
+            }
+            None => {}
+        }
+    }
+    let default_dir = dirs.first().copied().unwrap_or(SortDir::Desc);
+    if dirs.len() > kept.len() {
+        return Err(Fault::bad_request(
+            "Sort direction size exceeds sort key size",
+        ));
+    }
+    dirs.resize(kept.len(), default_dir);
+    for key in [ServerSortKey::CreatedAt, ServerSortKey::Uuid] {
+        if !kept.contains(&key) {
+            kept.push(key);
+            dirs.push(default_dir);
+        }
+    }
+    Ok(kept
+        .into_iter()
+        .zip(dirs)
+        .map(|(key, dir)| ServerSort { key, dir })
+        .collect())
 }
 
 /// `GET /servers/{server_id}`.

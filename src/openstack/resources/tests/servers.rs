@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use time::macros::datetime;
 
 use super::super::super::model::{
-    ChangePassword, CreateServer, NetworkRequest, RequestedNetwork, ServerQuery, ServerStatus,
-    UpdateServer,
+    ChangePassword, CreateServer, NetworkRequest, RequestedNetwork, ServerQuery, ServerSort,
+    ServerSortKey, ServerStatus, SortDir, UpdateServer,
 };
 use super::super::super::request::{ApiRequest, ApiResponse};
 use super::super::super::version::{ApiVersion, Endpoint};
@@ -318,11 +318,134 @@ async fn filters_reach_the_controller() {
         reservation_id: Some("r-1".into()),
         limit: Some(5),
         marker: Some("m-1".into()),
+        sort: ServerSort::newest_first(),
     };
     assert_eq!(
         api.recorder.calls(),
         [format!("list_servers 2.26 {expected:?}")]
     );
+}
+
+/// A query parameter: name and value.
+type Param = (&'static str, &'static str);
+
+fn sorts(pairs: &[(ServerSortKey, SortDir)]) -> Vec<ServerSort> {
+    pairs
+        .iter()
+        .map(|&(key, dir)| ServerSort { key, dir })
+        .collect()
+}
+
+#[tokio::test]
+async fn sort_keys_and_directions_are_read_as_nova_reads_them() {
+    use ServerSortKey::{CreatedAt, DisplayName, Host, LaunchedAt, Uuid};
+    use SortDir::{Asc, Desc};
+    let cases: [(&[Param], Vec<ServerSort>); 4] = [
+        (
+            &[
+                ("sort_key", "display_name"),
+                ("sort_dir", "asc"),
+                ("sort_key", "id"),
+                ("sort_key", "launched_at"),
+            ],
+            sorts(&[
+                (DisplayName, Asc),
+                (LaunchedAt, Asc),
+                (CreatedAt, Asc),
+                (Uuid, Asc),
+            ]),
+        ),
+        (
+            &[
+                ("sort_key", "id"),
+                ("sort_dir", "asc"),
+                ("sort_key", "display_name"),
+                ("sort_dir", "desc"),
+            ],
+            sorts(&[(DisplayName, Desc), (CreatedAt, Desc), (Uuid, Desc)]),
+        ),
+        (
+            &[("sort_dir", "asc")],
+            sorts(&[(CreatedAt, Asc), (Uuid, Asc)]),
+        ),
+        (
+            &[("sort_key", "uuid"), ("sort_key", "created_at")],
+            sorts(&[(Uuid, Desc), (CreatedAt, Desc)]),
+        ),
+    ];
+    for (query, expected) in cases {
+        let api = Api::sample();
+        let mut request = v2_1(1);
+        for (name, value) in query {
+            request = request.query(name, value);
+        }
+        api.call("/servers", request).await.unwrap();
+        let expected = ServerQuery {
+            limit: Some(1000),
+            sort: expected,
+            ..ServerQuery::default()
+        };
+        assert_eq!(
+            api.recorder.calls(),
+            [format!("list_servers 2.1 {expected:?}")],
+            "{query:?}"
+        );
+    }
+    let api = Api::sample();
+    api.call("/servers", v2_1(1).admin().query("sort_key", "host"))
+        .await
+        .unwrap();
+    let expected = ServerQuery {
+        limit: Some(1000),
+        sort: sorts(&[(Host, Desc), (CreatedAt, Desc), (Uuid, Desc)]),
+        ..ServerQuery::default()
+    };
+    assert_eq!(
+        api.recorder.calls(),
+        [format!("list_servers 2.1 {expected:?}")]
+    );
+}
+
+#[tokio::test]
+async fn bad_sort_parameters_are_refused() {
+    let api = Api::sample();
+    let cases: [(&[Param], StatusCode, &str); 4] = [
+        (
+            &[("sort_key", "bogus")],
+            StatusCode::BAD_REQUEST,
+            "Invalid input for query parameters sort_key. Value: bogus. \
+             'bogus' is not one of the allowed values.",
+        ),
+        (
+            &[("sort_dir", "up")],
+            StatusCode::BAD_REQUEST,
+            "Invalid input for query parameters sort_dir. Value: up. \
+             'up' is not one of the allowed values.",
+        ),
+        (
+            &[("sort_dir", "asc"), ("sort_dir", "desc")],
+            StatusCode::BAD_REQUEST,
+            "Sort direction size exceeds sort key size",
+        ),
+        (
+            &[("sort_key", "node")],
+            StatusCode::FORBIDDEN,
+            "Only administrators can sort servers by node",
+        ),
+    ];
+    for (query, status, message) in cases {
+        let mut request = v2_1(1);
+        for (name, value) in query {
+            request = request.query(name, value);
+        }
+        let fault = api.call("/servers/detail", request).await.unwrap_err();
+        assert_eq!(
+            (fault.status(), fault.message()),
+            (status, message),
+            "{query:?}"
+        );
+    }
+    assert_eq!(api.recorder.calls(), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -332,6 +455,7 @@ async fn tag_filters_are_ignored_before_2_26_and_limits_cap_at_1000() {
     api.call("/servers", request).await.unwrap();
     let expected = ServerQuery {
         limit: Some(1000),
+        sort: ServerSort::newest_first(),
         ..ServerQuery::default()
     };
     assert_eq!(
