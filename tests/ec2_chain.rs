@@ -453,3 +453,42 @@ async fn values_that_xml_cannot_carry_are_refused() {
         answer.body
     );
 }
+
+#[tokio::test]
+async fn a_parameter_the_action_lacks_is_refused_before_the_controller_runs() {
+    let fixture = fixture();
+    for (key, shown) in [
+        ("RegionNXame.1", "RegionNXame.1"),
+        ("RegionName.-1", "RegionName.-1"),
+        ("RegionName.abc", "RegionName.abc"),
+        ("RegionName.%2B1", "RegionName.+1"),
+        ("Region%C3%A9Name.1", "Region\u{e9}Name.1"),
+        ("Region%FFName.1", "Region\u{fffd}Name.1"),
+        ("Filter.1.Name=x&Filter.1.Nmae", "Filter.1.Nmae"),
+    ] {
+        let body = format!("{DESCRIBE_REGIONS}&{key}=us-east-1");
+        let answer = send(&fixture, signed(&body, "us-east-1")).await;
+        assert_eq!(
+            (answer.status, answer.code()),
+            (400, "UnknownParameter"),
+            "{key}: {}",
+            answer.body
+        );
+        let message = format!("<Message>The parameter {shown} is not recognized</Message>");
+        assert!(answer.body.contains(&message), "{key}: {}", answer.body);
+    }
+    assert!(fixture.recorder.calls.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_parameters_every_request_may_carry_are_not_unknown() {
+    let fixture = fixture();
+    let body = format!("{DESCRIBE_REGIONS}&RegionName.1=us-east-1&DryRun=false");
+    let answer = send(&fixture, signed(&body, "us-east-1")).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+
+    let dry_run = format!("{DESCRIBE_REGIONS}&DryRun=true");
+    let answer = send(&fixture, signed(&dry_run, "us-east-1")).await;
+    assert_eq!((answer.status, answer.code()), (412, "DryRunOperation"));
+    assert_eq!(fixture.recorder.calls.lock().unwrap().len(), 1);
+}

@@ -63,8 +63,8 @@ fn exercise(args: &Args, keys: &[String]) {
         let _ = args.boolean(path);
         let _ = args.str(path);
         if let Some(node) = args.get(path) {
-            let _ = node.check_list(path);
             let _ = node.children().count();
         }
     }
+    let _ = args.check_all_read();
 }

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::error::{Ec2Error, ErrorCode};
 
@@ -21,14 +22,11 @@ const MAX_INDEX_DIGITS: usize = 18;
 /// Checks that a parameter name is one the argument tree can hold: at most
 /// [`MAX_DEPTH`] segments, no empty segment, and list indexes of at most 18 digits.
 pub fn check_key(key: &str) -> Result<(), Ec2Error> {
-    let shown: String = key.chars().take(128).collect();
     let segments = key.split('.').count();
     if segments > MAX_DEPTH || key.split('.').any(str::is_empty) {
-        return Err(Ec2Error::new(
-            ErrorCode::UnknownParameter,
-            format!("The parameter {shown} is not recognized"),
-        ));
+        return Err(unknown_parameter(key));
     }
+    let shown: String = key.chars().take(128).collect();
     let too_long_index = key.split('.').any(|segment| {
         segment.len() > MAX_INDEX_DIGITS && segment.bytes().all(|b| b.is_ascii_digit())
     });
@@ -39,6 +37,15 @@ pub fn check_key(key: &str) -> Result<(), Ec2Error> {
         ));
     }
     Ok(())
+}
+
+/// `UnknownParameter` naming `key` (its first 128 characters), in AWS's words.
+fn unknown_parameter(key: &str) -> Ec2Error {
+    let shown: String = key.chars().take(128).collect();
+    Ec2Error::new(
+        ErrorCode::UnknownParameter,
+        format!("The parameter {shown} is not recognized"),
+    )
 }
 
 /// One segment of a dotted key: list indexes compare as numbers and sort first.
@@ -76,12 +83,43 @@ impl fmt::Display for Segment {
     }
 }
 
-/// A node of the argument tree: an optional value and named or indexed children.
+/// A node of the argument tree: an optional value, whether that value has been read, and
+/// named or indexed children.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Node {
     value: Option<String>,
+    read: ReadMark,
     children: BTreeMap<Segment, Node>,
 }
+
+/// Whether a node's value has been read. Atomic only because the tree is shared between
+/// threads; it orders nothing. Trees compare equal whatever has been read of them.
+#[derive(Default)]
+struct ReadMark(AtomicBool);
+
+impl ReadMark {
+    fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Clone for ReadMark {
+    fn clone(&self) -> Self {
+        ReadMark(AtomicBool::new(self.get()))
+    }
+}
+
+impl PartialEq for ReadMark {
+    fn eq(&self, _other: &ReadMark) -> bool {
+        true
+    }
+}
+
+impl Eq for ReadMark {}
 
 /// A filter of a Describe call: `Filter.N.Name` and its `Filter.N.Value.M` values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -150,6 +188,19 @@ impl Args {
         self.root.collect_keys(&mut String::new(), &mut keys);
         keys
     }
+
+    /// Refuses the arguments if a value was never read: a typed input reads every
+    /// parameter of its action, so a value nothing read is a parameter the action does
+    /// not have (a misspelled name, `InstanceId.abc` or `InstanceId.-1` beside a list,
+    /// `Filter.1.Nmae`). The first such key in tree order is named, as `UnknownParameter`.
+    ///
+    /// Call it once the action's input has been read: until then every value is unread.
+    pub fn check_all_read(&self) -> Result<(), Ec2Error> {
+        match self.root.first_unread() {
+            Some(key) => Err(unknown_parameter(&key)),
+            None => Ok(()),
+        }
+    }
 }
 
 impl std::ops::Deref for Args {
@@ -176,6 +227,17 @@ impl Node {
         }
     }
 
+    /// The key, below this node, of the first value in tree order that was never read.
+    fn first_unread(&self) -> Option<String> {
+        self.children.iter().find_map(|(segment, child)| {
+            if child.value.is_some() && !child.read.get() {
+                return Some(segment.to_string());
+            }
+            let rest = child.first_unread()?;
+            Some(format!("{segment}.{rest}"))
+        })
+    }
+
     /// The node at a dotted `path` below this one.
     pub fn get(&self, path: &str) -> Option<&Node> {
         path.split('.')
@@ -196,9 +258,46 @@ impl Node {
         }
     }
 
-    /// This node's own value.
+    /// This node's own value, which counts from now on as read (see
+    /// [`Args::check_all_read`]). Every accessor that returns a value reads it through
+    /// here.
     pub fn value(&self) -> Option<&str> {
+        let value = self.value.as_deref()?;
+        self.read.set();
+        Some(value)
+    }
+
+    /// This node's own value, without counting it as read: for checks every action shares
+    /// (the Validator's), which must not make a parameter the action lacks acceptable.
+    pub fn peek(&self) -> Option<&str> {
         self.value.as_deref()
+    }
+
+    /// Reads the values at `paths` and drops them: parameters of the action's AWS shape
+    /// that cumulo accepts and does not act on. A segment `N` stands for every list index
+    /// (`ElasticGpuSpecification.N.Type`).
+    pub fn accept_unused(&self, paths: &[&str]) {
+        for path in paths {
+            self.read_path(path);
+        }
+    }
+
+    fn read_path(&self, path: &str) {
+        let (segment, rest) = match path.split_once('.') {
+            Some((segment, rest)) => (segment, Some(rest)),
+            None => (path, None),
+        };
+        let read = |node: &Node| match rest {
+            Some(rest) => node.read_path(rest),
+            None => {
+                node.value();
+            }
+        };
+        if segment == "N" {
+            self.items().for_each(read);
+        } else if let Some(child) = self.child(segment) {
+            read(child);
+        }
     }
 
     /// Whether a value or child exists at `path`.
@@ -274,24 +373,6 @@ impl Node {
             .map(|(_, node)| node)
     }
 
-    /// Refuses a list node that also has a value or named children (`Filter.abc.Name`,
-    /// `Filter.-1.Name`): such arguments would otherwise be dropped silently and widen
-    /// what a call matches.
-    pub fn check_list(&self, path: &str) -> Result<(), Ec2Error> {
-        let stray = self.value.is_some()
-            || self
-                .children
-                .keys()
-                .any(|segment| matches!(segment, Segment::Name(_)));
-        if stray {
-            return Err(Ec2Error::new(
-                ErrorCode::InvalidParameterValue,
-                format!("The parameter {path} must be a list numbered from 1."),
-            ));
-        }
-        Ok(())
-    }
-
     /// The indexed children of the node at `path`.
     pub fn list(&self, path: &str) -> Vec<&Node> {
         self.get(path)
@@ -303,21 +384,15 @@ impl Node {
     pub fn strings(&self, path: &str) -> Vec<String> {
         self.list(path)
             .into_iter()
-            .filter_map(|node| node.value.clone())
+            .filter_map(|node| node.value().map(str::to_owned))
             .collect()
     }
 
     /// The filters at `path` (`Filter`): each `Filter.N.Name` with its values. A filter
-    /// without a name is `InvalidParameterValue`, as AWS answers.
+    /// without a name is `InvalidParameterValue`, as AWS answers. Anything else under
+    /// `path` (`Filter.abc.Name`, `Filter.1.Value.x`) is left unread, for
+    /// [`Args::check_all_read`] to refuse.
     pub fn filters(&self, path: &str) -> Result<Vec<Filter>, Ec2Error> {
-        if let Some(node) = self.get(path) {
-            node.check_list(path)?;
-            for item in node.items() {
-                if let Some(values) = item.get("Value") {
-                    values.check_list("Filter.N.Value")?;
-                }
-            }
-        }
         self.list(path)
             .into_iter()
             .map(|node| {
@@ -430,24 +505,148 @@ mod tests {
         );
     }
 
+    /// Reads `args` as DescribeInstances' input does, then checks that all was read.
+    fn read_as_describe_instances(args: &Args) -> Result<(), Ec2Error> {
+        args.boolean("DryRun")?;
+        args.strings("InstanceId");
+        args.filters("Filter")?;
+        args.number::<i64>("MaxResults")?;
+        args.string("NextToken");
+        args.check_all_read()
+    }
+
+    fn unknown(pairs: &[(&str, &str)]) -> String {
+        let args = Args::from_pairs(pairs.iter().copied());
+        let error = read_as_describe_instances(&args).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::UnknownParameter);
+        assert_eq!(error.status(), 400);
+        error.message().to_owned()
+    }
+
     #[test]
-    fn malformed_filter_lists_are_refused_not_dropped() {
+    fn a_misspelled_parameter_is_unknown() {
+        assert_eq!(
+            unknown(&[("InstXanceId.1", "i-12345678")]),
+            "The parameter InstXanceId.1 is not recognized"
+        );
+    }
+
+    #[test]
+    fn a_child_of_a_list_that_is_not_an_index_is_unknown() {
+        for key in [
+            "InstanceId.abc",
+            "InstanceId.-1",
+            "InstanceId.+1",
+            "InstanceId.1e3",
+            "InstanceId.\u{e9}",
+            "InstanceId.\u{fffd}",
+        ] {
+            let message = unknown(&[("InstanceId.1", "i-1"), (key, "i-12345678")]);
+            assert_eq!(message, format!("The parameter {key} is not recognized"));
+        }
+    }
+
+    #[test]
+    fn a_value_beside_a_list_is_unknown() {
+        assert_eq!(
+            unknown(&[("InstanceId", "i-1"), ("InstanceId.1", "i-2")]),
+            "The parameter InstanceId is not recognized"
+        );
+    }
+
+    #[test]
+    fn a_misspelled_field_of_a_filter_is_unknown() {
+        assert_eq!(
+            unknown(&[("Filter.1.Name", "instance-id"), ("Filter.1.Nmae", "x")]),
+            "The parameter Filter.1.Nmae is not recognized"
+        );
+        assert_eq!(
+            unknown(&[
+                ("Filter.1.Name", "instance-id"),
+                ("Filter.1.Value.x", "i-1")
+            ]),
+            "The parameter Filter.1.Value.x is not recognized"
+        );
         for key in ["Filter.abc.Name", "Filter.-1.Name"] {
-            let args = Args::from_pairs([(key, "instance-id")]);
-            let error = args.filters("Filter").unwrap_err();
             assert_eq!(
-                error.message(),
-                "The parameter Filter must be a list numbered from 1."
+                unknown(&[(key, "instance-id")]),
+                format!("The parameter {key} is not recognized")
             );
         }
-        let args = Args::from_pairs([
-            ("Filter.1.Name", "instance-id"),
-            ("Filter.1.Value.x", "i-1"),
-        ]);
+    }
+
+    #[test]
+    fn the_first_unknown_parameter_in_key_order_is_named() {
         assert_eq!(
-            args.filters("Filter").unwrap_err().code(),
-            ErrorCode::InvalidParameterValue
+            unknown(&[("Zebra", "1"), ("InstanceId.x", "2"), ("Apple", "3")]),
+            "The parameter Apple is not recognized"
         );
+        assert_eq!(
+            unknown(&[
+                ("InstanceId.x", "1"),
+                ("InstanceId.10", "2"),
+                ("InstanceId.9.y", "3")
+            ]),
+            "The parameter InstanceId.9.y is not recognized"
+        );
+    }
+
+    #[test]
+    fn every_parameter_read_is_accepted() {
+        let args = Args::from_pairs([
+            ("DryRun", "false"),
+            ("InstanceId.10", "i-2"),
+            ("InstanceId.9", "i-1"),
+            ("Filter.1.Name", "tag:env"),
+            ("Filter.1.Value.1", "prod"),
+            ("MaxResults", "5"),
+            ("NextToken", "t"),
+        ]);
+        assert!(read_as_describe_instances(&args).is_ok());
+    }
+
+    #[test]
+    fn nothing_is_read_until_an_input_reads_it() {
+        let args = Args::from_pairs([("RegionName.1", "us-east-1")]);
+        assert_eq!(
+            args.get("RegionName.1").and_then(Node::peek),
+            Some("us-east-1")
+        );
+        assert_eq!(
+            args.check_all_read().unwrap_err().message(),
+            "The parameter RegionName.1 is not recognized"
+        );
+        assert_eq!(args.strings("RegionName"), ["us-east-1"]);
+        assert!(args.check_all_read().is_ok());
+    }
+
+    #[test]
+    fn parameters_accepted_unused_are_read_at_every_index() {
+        let args = Args::from_pairs([
+            ("ElasticGpuSpecification.1.Type", "a"),
+            ("ElasticGpuSpecification.2.Type", "b"),
+            ("Operator.Principal", "c"),
+        ]);
+        args.accept_unused(&[
+            "ElasticGpuSpecification.N.Type",
+            "Operator.Principal",
+            "Absent",
+        ]);
+        assert!(args.check_all_read().is_ok());
+        let misspelled = Args::from_pairs([("ElasticGpuSpecification.1.Tpye", "a")]);
+        misspelled.accept_unused(&["ElasticGpuSpecification.N.Type"]);
+        assert_eq!(
+            misspelled.check_all_read().unwrap_err().message(),
+            "The parameter ElasticGpuSpecification.1.Tpye is not recognized"
+        );
+    }
+
+    #[test]
+    fn trees_compare_by_keys_and_values_not_by_what_was_read() {
+        let read = Args::from_pairs([("KeyName", "k")]);
+        read.str("KeyName");
+        assert_eq!(read, Args::from_pairs([("KeyName", "k")]));
+        assert!(read.clone().check_all_read().is_ok());
     }
 
     #[test]

@@ -99,8 +99,9 @@ macro_rules! cloud_actions {
             }
         }
 
-        /// Reads the input of `action`, calls the controller and writes the output XML
-        /// (the response element's content) into `writer`.
+        /// Reads the input of `action`, refuses any argument the input did not read
+        /// (`UnknownParameter`), calls the controller and writes the output XML (the
+        /// response element's content) into `writer`.
         pub(crate) async fn dispatch(
             controller: &dyn CloudController,
             action: Action,
@@ -114,6 +115,9 @@ macro_rules! cloud_actions {
                 $(
                     Action::$action => {
                         let input = <$input as FromArgs>::from_args(args)?;
+                        // Limitation: an input that fails to read stops there, so its error
+                        // comes before that of a parameter it would not have read.
+                        args.check_all_read()?;
                         if dry_run {
                             return Err(Ec2Error::dry_run());
                         }
@@ -204,5 +208,119 @@ mod tests {
         }
         assert_eq!(Action::from_name("describeinstances"), None);
         assert_eq!(Action::from_name("FooBar"), None);
+    }
+
+    /// Every parameter of the actions' AWS shapes, as botocore names them on the wire
+    /// (`scripts/ec2-input-parameters.py` writes it): action, parameter, a sample value.
+    const AWS_PARAMETERS: &str = include_str!("../../tests/data/ec2-input-parameters.tsv");
+
+    struct Nothing;
+    impl CloudController for Nothing {}
+
+    /// Parameters that let the input of `action` read without error, beside `parameter`.
+    fn companions(action: &str, parameter: &str) -> Vec<(&'static str, &'static str)> {
+        let mut pairs = match action {
+            "AssociateAddress" => vec![("InstanceId", "i-1")],
+            "AttachVolume" => vec![
+                ("Device", "/dev/sdf"),
+                ("InstanceId", "i"),
+                ("VolumeId", "v"),
+            ],
+            "CreateImage" => vec![("InstanceId", "i"), ("Name", "n")],
+            "CreateKeyPair" | "DeleteKeyPair" => vec![("KeyName", "k")],
+            "ImportKeyPair" => vec![("KeyName", "k"), ("PublicKeyMaterial", "eA==")],
+            "CreateSecurityGroup" => vec![("GroupName", "g"), ("GroupDescription", "d")],
+            "DeleteSecurityGroup" | "AuthorizeSecurityGroupIngress" => vec![("GroupName", "g")],
+            "RevokeSecurityGroupIngress" => vec![("GroupName", "g")],
+            "CreateSnapshot" | "DeleteVolume" | "DetachVolume" => vec![("VolumeId", "v")],
+            "DeleteSnapshot" => vec![("SnapshotId", "s")],
+            "CreateTags" => vec![("ResourceId.1", "r"), ("Tag.1.Key", "k")],
+            "DeleteTags" => vec![("ResourceId.1", "r")],
+            "CreateVolume" => vec![("Size", "1")],
+            "DeregisterImage" | "ModifyImageAttribute" => vec![("ImageId", "ami")],
+            "DescribeImageAttribute" => vec![("ImageId", "ami"), ("Attribute", "description")],
+            "DescribeInstanceAttribute" => vec![("InstanceId", "i"), ("Attribute", "kernel")],
+            "ModifyInstanceAttribute" => vec![("InstanceId", "i"), ("Kernel.Value", "k")],
+            "GetConsoleOutput" => vec![("InstanceId", "i")],
+            "RebootInstances" | "StartInstances" | "StopInstances" | "TerminateInstances" => {
+                vec![("InstanceId.1", "i")]
+            }
+            "RunInstances" => vec![("MinCount", "1"), ("MaxCount", "1")],
+            _ => vec![],
+        };
+        // One of two parameters that exclude each other, unless it is `parameter`.
+        match (action, parameter) {
+            ("AssociateAddress" | "ReleaseAddress", "AllocationId") => {}
+            ("DisassociateAddress", "AssociationId") => {}
+            ("AssociateAddress" | "ReleaseAddress" | "DisassociateAddress", _) => {
+                pairs.push(("PublicIp", "192.0.2.1"))
+            }
+            ("CreateVolume", "AvailabilityZoneId") => {}
+            ("CreateVolume", _) => pairs.push(("AvailabilityZone", "us-east-1a")),
+            ("ModifyInstanceAttribute", "Attribute") => pairs.push(("Value", "k")),
+            ("ModifyInstanceAttribute", "Value") => pairs.push(("Attribute", "kernel")),
+            _ => {}
+        }
+        // The parts of a list item its input requires.
+        let item: &[(&str, &str)] = if parameter.starts_with("TagSpecification.1.") {
+            &[
+                ("TagSpecification.1.ResourceType", "instance"),
+                ("TagSpecification.1.Tag.1.Key", "k"),
+            ]
+        } else if parameter.starts_with("Filter.1.") {
+            &[("Filter.1.Name", "n")]
+        } else if parameter.starts_with("IpPermissions.1.") {
+            &[
+                ("IpPermissions.1.IpProtocol", "tcp"),
+                ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+                ("IpPermissions.1.Ipv6Ranges.1.CidrIpv6", "::/0"),
+                ("IpPermissions.1.PrefixListIds.1.PrefixListId", "pl-1"),
+            ]
+        } else {
+            &[]
+        };
+        pairs.extend_from_slice(item);
+        pairs.retain(|(name, _)| *name != parameter);
+        pairs.dedup();
+        pairs
+    }
+
+    /// A value of `parameter` its input accepts, where the sample of its type is not one.
+    fn valid_value<'a>(parameter: &str, sample: &'a str) -> &'a str {
+        match parameter {
+            "PublicIp" | "PublicIp.1" => "192.0.2.1",
+            "PublicKeyMaterial" => "eA==",
+            "Attribute" => "kernel",
+            _ => sample,
+        }
+    }
+
+    #[tokio::test]
+    async fn every_parameter_of_the_aws_shapes_is_accepted() {
+        let mut refused = Vec::new();
+        for line in AWS_PARAMETERS.lines() {
+            let mut fields = line.split('\t');
+            let (Some(name), Some(parameter), Some(sample)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                panic!("a malformed line: {line}");
+            };
+            let action = Action::from_name(name).expect("an action cumulo has");
+            let mut pairs = companions(name, parameter);
+            pairs.push((parameter, valid_value(parameter, sample)));
+            let args = crate::ec2::args::Args::from_pairs(pairs);
+            // The Executor reads DryRun before the input.
+            args.boolean("DryRun").unwrap();
+
+            let mut writer = crate::ec2::xml::XmlWriter::default();
+            let context = Context::default();
+            let answer = dispatch(&Nothing, action, &args, context, true, &mut writer).await;
+
+            let error = answer.unwrap_err();
+            if error.code() != crate::ec2::error::ErrorCode::DryRunOperation {
+                refused.push(format!("{name} {parameter}: {}", error.message()));
+            }
+        }
+        assert!(refused.is_empty(), "{refused:#?}");
     }
 }

@@ -168,6 +168,50 @@ mod tests {
     }
 
     #[test]
+    fn authentication_parameters_are_never_unknown() {
+        let request = parse(&params(&[
+            ("Action", "DescribeRegions"),
+            ("Version", "2016-11-15"),
+            ("AWSAccessKeyId", "AKID"),
+            ("Signature", "sig"),
+            ("SignatureVersion", "2"),
+            ("SignatureMethod", "HmacSHA256"),
+            ("Timestamp", "2026-01-01T00:00:00Z"),
+            ("Expires", "2026-01-01T00:15:00Z"),
+            ("SecurityToken", "token"),
+            ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+            (
+                "X-Amz-Credential",
+                "AKID/20260101/us-east-1/ec2/aws4_request",
+            ),
+            ("X-Amz-Date", "20260101T000000Z"),
+            ("X-Amz-Expires", "300"),
+            ("X-Amz-SignedHeaders", "host"),
+            ("X-Amz-Security-Token", "token"),
+            ("X-Amz-Signature", "sig"),
+        ]))
+        .unwrap();
+        assert!(request.args.check_all_read().is_ok());
+    }
+
+    #[test]
+    fn a_name_that_cannot_be_a_parameter_is_unknown_before_any_input_is_read() {
+        for key in ["", "Filter..Name", ".InstanceId"] {
+            let error = parse(&params(&[
+                ("Action", "DescribeRegions"),
+                ("Version", "2016-11-15"),
+                (key, "x"),
+            ]))
+            .unwrap_err();
+            assert_eq!(error.code(), ErrorCode::UnknownParameter);
+            assert_eq!(
+                error.message(),
+                format!("The parameter {key} is not recognized")
+            );
+        }
+    }
+
+    #[test]
     fn unknown_action_is_invalid_action() {
         let error = parse(&params(&[("Action", "FooBar"), ("Version", "2016-11-15")])).unwrap_err();
         assert_eq!(error.code(), ErrorCode::InvalidAction);

@@ -136,11 +136,12 @@ fn malformed(rule: &IdRule, id: &str) -> Ec2Error {
     Ec2Error::new(rule.code, message)
 }
 
-/// The values of a top-level node: its own and those of its indexed children.
+/// The values of a top-level node: its own and those of its indexed children. They are
+/// peeked at, not read: whether the action has the parameter is the typed input's call.
 fn node_values(node: &Node) -> impl Iterator<Item = &str> {
-    node.value()
+    node.peek()
         .into_iter()
-        .chain(node.items().filter_map(Node::value))
+        .chain(node.items().filter_map(Node::peek))
 }
 
 /// Checks the shared argument rules of a request.
@@ -175,7 +176,7 @@ pub fn validate(request: &Ec2Request) -> Result<(), Ec2Error> {
                 }
             }
             "UserData" => {
-                if let Some(user_data) = node.value() {
+                if let Some(user_data) = node.peek() {
                     let compact: String = user_data
                         .chars()
                         .filter(|c| !c.is_ascii_whitespace())
@@ -208,7 +209,7 @@ pub fn validate(request: &Ec2Request) -> Result<(), Ec2Error> {
 /// Refuses values that XML cannot carry (control characters, U+FFFE, U+FFFF): stored,
 /// they could never be shown back to the client as they were given.
 fn check_characters(node: &Node, path: &mut String) -> Result<(), Ec2Error> {
-    if let Some(value) = node.value()
+    if let Some(value) = node.peek()
         && !super::xml::is_xml_text(value)
     {
         return Err(Ec2Error::new(

@@ -123,6 +123,7 @@ pub struct AllocateAddressInput {
 
 impl FromArgs for AllocateAddressInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["CustomerOwnedIpv4Pool", "IpamPoolId"]);
         Ok(AllocateAddressInput {
             domain: args.str("Domain").map(AddressDomain::from_arg),
             address: args.string("Address"),

@@ -62,15 +62,24 @@ impl BlockDeviceMapping {
             .map(|item| {
                 let ebs = match item.get("Ebs") {
                     None => None,
-                    Some(ebs) => Some(EbsBlockDevice {
-                        snapshot_id: ebs.string("SnapshotId"),
-                        volume_size: ebs.number("VolumeSize")?,
-                        delete_on_termination: ebs.boolean("DeleteOnTermination")?,
-                        volume_type: ebs.string("VolumeType"),
-                        iops: ebs.number("Iops")?,
-                        throughput: ebs.number("Throughput")?,
-                        encrypted: ebs.boolean("Encrypted")?,
-                        kms_key_id: ebs.string("KmsKeyId"),
+                    Some(ebs) => Some({
+                        ebs.accept_unused(&[
+                            "AvailabilityZone",
+                            "AvailabilityZoneId",
+                            "EbsCardIndex",
+                            "OutpostArn",
+                            "VolumeInitializationRate",
+                        ]);
+                        EbsBlockDevice {
+                            snapshot_id: ebs.string("SnapshotId"),
+                            volume_size: ebs.number("VolumeSize")?,
+                            delete_on_termination: ebs.boolean("DeleteOnTermination")?,
+                            volume_type: ebs.string("VolumeType"),
+                            iops: ebs.number("Iops")?,
+                            throughput: ebs.number("Throughput")?,
+                            encrypted: ebs.boolean("Encrypted")?,
+                            kms_key_id: ebs.string("KmsKeyId"),
+                        }
                     }),
                 };
                 Ok(BlockDeviceMapping {
@@ -285,6 +294,7 @@ pub struct RegisterImageInput {
 
 impl FromArgs for RegisterImageInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["UefiData"]);
         Ok(RegisterImageInput {
             image_location: args.string("ImageLocation"),
             name: args.string("Name"),
@@ -364,6 +374,7 @@ pub struct CreateImageInput {
 
 impl FromArgs for CreateImageInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["BootModeOverride", "SnapshotLocation"]);
         Ok(CreateImageInput {
             instance_id: args.required("InstanceId")?.to_owned(),
             name: args.required("Name")?.to_owned(),

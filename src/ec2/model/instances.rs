@@ -163,6 +163,12 @@ pub struct PlacementRequest {
 
 impl PlacementRequest {
     fn from_node(node: &Node) -> Result<Self, Ec2Error> {
+        node.accept_unused(&[
+            "AvailabilityZoneId",
+            "GroupId",
+            "HostResourceGroupArn",
+            "SpreadDomain",
+        ]);
         Ok(PlacementRequest {
             availability_zone: node.string("AvailabilityZone"),
             group_name: node.string("GroupName"),
@@ -212,6 +218,25 @@ pub struct NetworkInterfaceSpecification {
 
 impl NetworkInterfaceSpecification {
     fn from_node(node: &Node) -> Result<Self, Ec2Error> {
+        node.accept_unused(&[
+            "AssociateCarrierIpAddress",
+            "ConnectionTrackingSpecification.TcpEstablishedTimeout",
+            "ConnectionTrackingSpecification.UdpStreamTimeout",
+            "ConnectionTrackingSpecification.UdpTimeout",
+            "EnaQueueCount",
+            "EnaSrdSpecification.EnaSrdEnabled",
+            "EnaSrdSpecification.EnaSrdUdpSpecification.EnaSrdUdpEnabled",
+            "Ipv4Prefix.N.Ipv4Prefix",
+            "Ipv4PrefixCount",
+            "Ipv6Addresses.N.Ipv6Address",
+            "Ipv6Addresses.N.IsPrimaryIpv6",
+            "Ipv6Prefix.N.Ipv6Prefix",
+            "Ipv6PrefixCount",
+            "NetworkCardIndex",
+            "PrimaryIpv6",
+            "PrivateIpAddresses.N.Primary",
+            "PrivateIpAddresses.N.PrivateIpAddress",
+        ]);
         Ok(NetworkInterfaceSpecification {
             device_index: node.number("DeviceIndex")?,
             network_interface_id: node.string("NetworkInterfaceId"),
@@ -320,8 +345,44 @@ pub struct RunInstancesInput {
     pub market_type: Option<String>,
 }
 
+/// The parameters of RunInstances that the input reads and drops: the shapes of features
+/// cumulo does not model (spot, licenses, accelerators, capacity reservations…).
+const RUN_INSTANCES_UNUSED: &[&str] = &[
+    "CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationId",
+    "CapacityReservationSpecification.CapacityReservationTarget.\
+     CapacityReservationResourceGroupArn",
+    "CpuOptions.AmdSevSnp",
+    "CpuOptions.NestedVirtualization",
+    "ElasticGpuSpecification.N.Type",
+    "ElasticInferenceAccelerator.N.Count",
+    "ElasticInferenceAccelerator.N.Type",
+    "EnablePrimaryIpv6",
+    "InstanceMarketOptions.SpotOptions.BlockDurationMinutes",
+    "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior",
+    "InstanceMarketOptions.SpotOptions.MaxPrice",
+    "InstanceMarketOptions.SpotOptions.SpotInstanceType",
+    "InstanceMarketOptions.SpotOptions.ValidUntil",
+    "Ipv6Address.N.Ipv6Address",
+    "Ipv6Address.N.IsPrimaryIpv6",
+    "LaunchTemplate.Version",
+    "LicenseSpecification.N.LicenseConfigurationArn",
+    "Monitoring.MetricCategoryId.N",
+    "NetworkPerformanceOptions.BandwidthWeighting",
+    "Operator.Principal",
+    "PrivateDnsNameOptions.EnableResourceNameDnsAAAARecord",
+    "PrivateDnsNameOptions.EnableResourceNameDnsARecord",
+    "SecondaryInterface.N.DeleteOnTermination",
+    "SecondaryInterface.N.DeviceIndex",
+    "SecondaryInterface.N.InterfaceType",
+    "SecondaryInterface.N.NetworkCardIndex",
+    "SecondaryInterface.N.PrivateIpAddress.N.PrivateIpAddress",
+    "SecondaryInterface.N.PrivateIpAddressCount",
+    "SecondaryInterface.N.SecondarySubnetId",
+];
+
 impl FromArgs for RunInstancesInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(RUN_INSTANCES_UNUSED);
         let min_count = args.required("MinCount")?;
         let max_count = args.required("MaxCount")?;
         let count = |name: &str, text: &str| {
@@ -891,6 +952,7 @@ pub struct DescribeInstancesInput {
 
 impl FromArgs for DescribeInstancesInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["IncludeManagedResources"]);
         let (max_results, next_token) = paging(args)?;
         Ok(DescribeInstancesInput {
             instance_ids: args.strings("InstanceId"),
@@ -1430,6 +1492,7 @@ impl ModifyInstanceAttributeInput {
 
 impl FromArgs for ModifyInstanceAttributeInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["EnclaveOptions.Enabled"]);
         let mut input = ModifyInstanceAttributeInput {
             instance_id: args.required("InstanceId")?.to_owned(),
             instance_type: value_string(args, "InstanceType"),
@@ -1497,6 +1560,7 @@ pub struct DescribeInstanceStatusInput {
 
 impl FromArgs for DescribeInstanceStatusInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["IncludeManagedResources"]);
         let (max_results, next_token) = paging(args)?;
         Ok(DescribeInstanceStatusInput {
             instance_ids: args.strings("InstanceId"),

@@ -87,6 +87,7 @@ pub struct UserIdGroupPair {
 
 impl UserIdGroupPair {
     fn from_node(node: &Node) -> Self {
+        node.accept_unused(&["PeeringStatus", "VpcPeeringConnectionId"]);
         UserIdGroupPair {
             user_id: node.string("UserId"),
             group_id: node.string("GroupId"),

@@ -121,6 +121,7 @@ pub struct CreateSnapshotInput {
 
 impl FromArgs for CreateSnapshotInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["Location", "OutpostArn"]);
         Ok(CreateSnapshotInput {
             volume_id: args.required("VolumeId")?.to_owned(),
             description: args.string("Description"),

@@ -233,6 +233,11 @@ pub struct CreateVolumeInput {
 
 impl FromArgs for CreateVolumeInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&[
+            "Operator.Principal",
+            "OutpostArn",
+            "VolumeInitializationRate",
+        ]);
         let input = CreateVolumeInput {
             availability_zone: args.string("AvailabilityZone"),
             availability_zone_id: args.string("AvailabilityZoneId"),
@@ -306,6 +311,7 @@ pub struct DescribeVolumesInput {
 
 impl FromArgs for DescribeVolumesInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["IncludeManagedResources"]);
         Ok(DescribeVolumesInput {
             volume_ids: args.strings("VolumeId"),
             filters: args.filters("Filter")?,
@@ -344,6 +350,7 @@ pub struct AttachVolumeInput {
 
 impl FromArgs for AttachVolumeInput {
     fn from_args(args: &Args) -> Result<Self, Ec2Error> {
+        args.accept_unused(&["EbsCardIndex"]);
         Ok(AttachVolumeInput {
             device: args.required("Device")?.to_owned(),
             instance_id: args.required("InstanceId")?.to_owned(),
