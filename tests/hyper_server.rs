@@ -136,14 +136,8 @@ async fn a_body_slower_than_the_read_timeout_gets_ec2_error_xml_with_408() {
         ..ServerConfig::default()
     };
     let (address, _stop, _task) = start(app, config).await;
-    let mut stream = TcpStream::connect(address).await.unwrap();
-    stream
-        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
-        .await
-        .unwrap();
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
-    let answer = String::from_utf8_lossy(&answer);
+    let raw = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc";
+    let answer = exchange(address, raw).await;
     assert!(
         answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
         "{answer}"
@@ -155,14 +149,8 @@ async fn a_body_slower_than_the_read_timeout_gets_ec2_error_xml_with_408() {
 async fn a_malformed_chunked_body_gets_ec2_error_xml_with_400() {
     let app = Ec2Api::builder(Arc::new(Nothing)).build();
     let (address, _stop, _task) = start(app, ServerConfig::default()).await;
-    let mut stream = TcpStream::connect(address).await.unwrap();
-    stream
-        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
-        .await
-        .unwrap();
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
-    let answer = String::from_utf8_lossy(&answer);
+    let raw = b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+    let answer = exchange(address, raw).await;
     assert!(
         answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
         "{answer}"
