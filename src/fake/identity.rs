@@ -655,10 +655,14 @@ impl Identity {
             .map(|project| Identity::project_json(project, request))
             .collect();
         let path = ScriptName::path_under(request).trim_end_matches('/');
+        let base = ScriptName::base_url(request);
         let document = json!({
             "projects": projects,
-            "links": {"self": format!("{}{}", ScriptName::base_url(request).trim_end_matches('/'), path),
-                      "previous": null, "next": null},
+            "links": {
+                "self": format!("{}{}", base.trim_end_matches('/'), path),
+                "previous": null,
+                "next": null
+            },
         });
         Ok(json_response(StatusCode::OK, &document))
     }

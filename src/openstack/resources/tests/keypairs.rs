@@ -112,7 +112,8 @@ async fn key_pair_input_is_checked_per_microversion() {
         ),
         (
             create(9, json!({"name": "a", "user_id": "other"})),
-            "Invalid input for field/attribute keypair. Value: {\"name\":\"a\",\"user_id\":\"other\"}. \
+            "Invalid input for field/attribute keypair. \
+             Value: {\"name\":\"a\",\"user_id\":\"other\"}. \
              Additional properties are not allowed ('user_id' was unexpected)",
         ),
     ];
@@ -187,7 +188,10 @@ async fn the_list_wraps_each_key_pair_and_pages_from_2_35() {
                 "type": "ssh"
             }}],
             "keypairs_links": [{
-                "href": "http://openstack.example.com/v2.1/demo/os-keypairs?limit=1&marker=keypair-1",
+                "href": concat!(
+                    "http://openstack.example.com/v2.1/demo/os-keypairs",
+                    "?limit=1&marker=keypair-1"
+                ),
                 "rel": "next"
             }]
         })

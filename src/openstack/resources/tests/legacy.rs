@@ -101,8 +101,10 @@ fn v1_1_server_xml(root_attributes: &str) -> String {
          name=\"new-server-test\" created=\"2013-09-03T04:01:32Z\" \
          updated=\"2013-09-03T04:01:33Z\" status=\"ACTIVE\" accessIPv4=\"1.2.3.4\" \
          accessIPv6=\"80fe::\" progress=\"0\">\
-         <atom:link rel=\"self\" href=\"http://openstack.example.com/v1.1/demo/servers/{SERVER_ID}\"/>\
-         <atom:link rel=\"bookmark\" href=\"http://openstack.example.com/demo/servers/{SERVER_ID}\"/>\
+         <atom:link rel=\"self\" \
+         href=\"http://openstack.example.com/v1.1/demo/servers/{SERVER_ID}\"/>\
+         <atom:link rel=\"bookmark\" \
+         href=\"http://openstack.example.com/demo/servers/{SERVER_ID}\"/>\
          <image id=\"{IMAGE_ID}\"><atom:link rel=\"bookmark\" \
          href=\"http://openstack.example.com/demo/images/{IMAGE_ID}\"/></image>\
          <flavor id=\"1\"><atom:link rel=\"bookmark\" \
@@ -292,8 +294,10 @@ async fn flavors_in_v1_0_and_v1_1_xml() {
         xml_document(&response, Endpoint::V1_1),
         format!(
             "{DECLARATION}<flavor {V11_ATOM} id=\"1\" name=\"m1.tiny\" ram=\"512\" disk=\"1\" \
-             vcpus=\"1\"><atom:link rel=\"self\" href=\"http://openstack.example.com/v1.1/demo/flavors/1\"/>\
-             <atom:link rel=\"bookmark\" href=\"http://openstack.example.com/demo/flavors/1\"/></flavor>"
+             vcpus=\"1\"><atom:link rel=\"self\" \
+             href=\"http://openstack.example.com/v1.1/demo/flavors/1\"/>\
+             <atom:link rel=\"bookmark\" \
+             href=\"http://openstack.example.com/demo/flavors/1\"/></flavor>"
         )
     );
     let response = get(&api, "/flavors", v1_1().xml()).await;
@@ -333,9 +337,12 @@ async fn images_in_v1_0_json_and_v1_1_xml() {
              status=\"ACTIVE\" progress=\"100\"><metadata>\
              <meta key=\"architecture\">x86_64</meta><meta key=\"auto_disk_config\">True</meta>\
              </metadata>\
-             <atom:link rel=\"self\" href=\"http://openstack.example.com/v1.1/demo/images/{IMAGE_ID}\"/>\
-             <atom:link rel=\"bookmark\" href=\"http://openstack.example.com/demo/images/{IMAGE_ID}\"/>\
-             <atom:link rel=\"alternate\" href=\"http://openstack.example.com:9292/images/{IMAGE_ID}\" \
+             <atom:link rel=\"self\" \
+             href=\"http://openstack.example.com/v1.1/demo/images/{IMAGE_ID}\"/>\
+             <atom:link rel=\"bookmark\" \
+             href=\"http://openstack.example.com/demo/images/{IMAGE_ID}\"/>\
+             <atom:link rel=\"alternate\" \
+             href=\"http://openstack.example.com:9292/images/{IMAGE_ID}\" \
              type=\"application/vnd.openstack.image\"/></image>"
         )
     );
@@ -423,14 +430,18 @@ async fn backup_schedules_are_set_with_valid_values_only() {
              'SATURDAY']",
         ),
         (
-            json!({"backupSchedule": {"enabled": true, "weekly": "SUNDAY", "daily": "H_0100_0300"}}),
+            json!({"backupSchedule": {
+                "enabled": true, "weekly": "SUNDAY", "daily": "H_0100_0300"
+            }}),
             "Invalid input for field/attribute daily. Value: H_0100_0300. 'H_0100_0300' is not \
              one of ['DISABLED', 'H_0000_0200', 'H_0200_0400', 'H_0400_0600', 'H_0600_0800', \
              'H_0800_1000', 'H_1000_1200', 'H_1200_1400', 'H_1400_1600', 'H_1600_1800', \
              'H_1800_2000', 'H_2000_2200', 'H_2200_0000']",
         ),
         (
-            json!({"backupSchedule": {"enabled": "maybe", "weekly": "SUNDAY", "daily": "DISABLED"}}),
+            json!({"backupSchedule": {
+                "enabled": "maybe", "weekly": "SUNDAY", "daily": "DISABLED"
+            }}),
             "Invalid input for field/attribute enabled. Value: maybe. 'maybe' is not a valid \
              boolean",
         ),
