@@ -741,7 +741,7 @@ impl FakeCloud {
         let show_deleted =
             query.changes_since.is_some() || query.status == Some(ServerStatus::Deleted);
         let limit = query.limit.unwrap_or(MAX_LIMIT).min(MAX_LIMIT);
-        let newest_first = query.sort.is_empty() || query.sort == ServerSort::newest_first();
+        let newest_first = query.sort.is_empty() || query.sort == ServerSort::NEWEST_FIRST;
         // Newest first is launch order backwards: a page starts right below its marker.
         // Any other order sorts every server the filters keep.
         let range = if newest_first { ..before } else { ..u64::MAX };

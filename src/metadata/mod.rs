@@ -284,8 +284,8 @@ impl MetadataService {
         if path.is_empty() && token.is_none() && !self.tokens_required {
             return Ok(ec2::versions().to_response());
         }
-        let instance = self.identify(request).await?;
-        self.check_token(token, &instance, names_instance(request.headers()))?;
+        let (instance, via) = self.identify(request).await?;
+        self.check_token(token, &instance, via)?;
 
         match path.split_first() {
             None => Ok(ec2::versions().to_response()),
@@ -368,7 +368,7 @@ impl MetadataService {
         }
         let ttl = token::parse_ttl(request.headers().get(TTL_HEADER))
             .ok_or(MetadataError::BadTokenTtl)?;
-        let instance = self.identify(request).await?;
+        let (instance, _) = self.identify(request).await?;
         let token = self
             .token_key
             .issue(&instance.instance_id, self.clock.now(), ttl)
@@ -388,36 +388,43 @@ impl MetadataService {
         &self,
         token: Option<&http::HeaderValue>,
         instance: &InstanceMetadata,
-        proxied: bool,
+        via: Via,
     ) -> Result<(), MetadataError> {
         match token {
             Some(token) => self
                 .token_key
                 .verify(token.as_bytes(), &instance.instance_id, self.clock.now())
                 .map_err(|_| MetadataError::Unauthorized),
-            None if self.tokens_required || (instance.tokens_required && !proxied) => {
+            None if self.tokens_required || (instance.tokens_required && via == Via::Address) => {
                 Err(MetadataError::Unauthorized)
             }
             None => Ok(()),
         }
     }
 
-    /// The instance that is asking.
-    async fn identify(&self, request: &Request) -> Result<Arc<InstanceMetadata>, MetadataError> {
+    /// The instance that is asking, and how it was told.
+    async fn identify(
+        &self,
+        request: &Request,
+    ) -> Result<(Arc<InstanceMetadata>, Via), MetadataError> {
         let headers = request.headers();
-        if names_instance(headers) {
-            return self.identify_signed(headers).await;
+        let signed = [INSTANCE_ID_HEADER, TENANT_ID_HEADER, SIGNATURE_HEADER]
+            .iter()
+            .any(|name| headers.contains_key(*name));
+        if signed {
+            let instance = self.identify_signed(headers).await?;
+            return Ok((instance, Via::Proxy));
         }
         let address = self.caller_address(request)?;
         let key = CacheKey::Address(address);
         let now = self.clock.now();
         if let Some(instance) = self.cache.get(&key, now) {
-            return Ok(instance);
+            return Ok((instance, Via::Address));
         }
         let found = self.provider.instance_by_address(address).await;
         let instance = Arc::new(found_instance(found)?);
         self.cache.insert(key, instance.clone(), now);
-        Ok(instance)
+        Ok((instance, Via::Address))
     }
 
     async fn identify_signed(
@@ -579,11 +586,13 @@ impl LookupCache {
     }
 }
 
-/// Whether a metadata proxy names the instance (any of its signed headers is present).
-fn names_instance(headers: &http::HeaderMap) -> bool {
-    [INSTANCE_ID_HEADER, TENANT_ID_HEADER, SIGNATURE_HEADER]
-        .iter()
-        .any(|name| headers.contains_key(*name))
+/// How the asking instance was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Via {
+    /// By the address it calls from.
+    Address,
+    /// By a metadata proxy's signed headers.
+    Proxy,
 }
 
 #[cfg(test)]

@@ -812,17 +812,20 @@ pub struct ServerSort {
 
 impl ServerSort {
     /// Nova's order when a request names none: newest first.
+    pub const NEWEST_FIRST: [ServerSort; 2] = [
+        ServerSort {
+            key: ServerSortKey::CreatedAt,
+            dir: SortDir::Desc,
+        },
+        ServerSort {
+            key: ServerSortKey::Uuid,
+            dir: SortDir::Desc,
+        },
+    ];
+
+    /// [`ServerSort::NEWEST_FIRST`] as a list.
     pub fn newest_first() -> Vec<ServerSort> {
-        vec![
-            ServerSort {
-                key: ServerSortKey::CreatedAt,
-                dir: SortDir::Desc,
-            },
-            ServerSort {
-                key: ServerSortKey::Uuid,
-                dir: SortDir::Desc,
-            },
-        ]
+        ServerSort::NEWEST_FIRST.to_vec()
     }
 
     /// How `a` and `b` compare under `sort`, the most significant key first.
