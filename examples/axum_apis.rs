@@ -38,6 +38,7 @@ pub fn router(
     // links it answers with point back under `/compute`.
     let compute = Router::new()
         .route_service("/compute", TowerService::new(compute.clone()))
+        .route_service("/compute/", TowerService::new(compute.clone()))
         .route_service("/compute/{*rest}", TowerService::new(compute))
         .layer(axum::middleware::map_request(compute_prefix));
     Router::new()

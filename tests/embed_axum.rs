@@ -88,6 +88,15 @@ async fn compute_answers_under_compute_with_links_that_keep_the_prefix() {
         "{}",
         document.body
     );
+    let versions = send(address, &get("/compute/", &[])).await;
+    assert_eq!(versions.status, 200, "{}", versions.body);
+    assert!(
+        versions
+            .body
+            .contains(r#"{"href":"http://localhost/compute/v2.1/","rel":"self"}"#),
+        "{}",
+        versions.body
+    );
 
     // An instance launched through EC2 is a server of the same project in Compute.
     let images = send(address, &signed("/services/Cloud/", "DescribeImages", &[])).await;
